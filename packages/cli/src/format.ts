@@ -1,0 +1,69 @@
+/** Human-readable output: a plan/result listing for a person. Colour only on a TTY. */
+import { RESOURCE_TYPE_LABEL, type AnyRemediation, type Result, type Status } from '@fixbridge/core';
+
+export interface Style {
+  color: boolean;
+}
+
+const CODES = { red: 31, green: 32, yellow: 33, blue: 34, magenta: 35, cyan: 36, gray: 90, bold: 1 } as const;
+function paint(style: Style, color: keyof typeof CODES, text: string): string {
+  return style.color ? `\u001b[${CODES[color]}m${text}\u001b[0m` : text;
+}
+
+const STATUS_COLOR: Record<Status, keyof typeof CODES> = {
+  compliant: 'green',
+  applied: 'green',
+  planned: 'cyan',
+  'awaiting-approval': 'magenta',
+  blocked: 'yellow',
+  'not-remediable': 'yellow',
+  skipped: 'gray',
+  failed: 'red',
+};
+
+function brief(value: unknown, max = 400): string {
+  if (value === null || value === undefined) return '(none)';
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return text.length > max ? `${text.slice(0, max - 1)}… (--json shows all)` : text;
+}
+
+export function formatResults(results: Result[], style: Style): string {
+  if (results.length === 0) return 'no results\n';
+  const width = Math.max(...results.map((r) => r.status.length));
+  const lines: string[] = [];
+  for (const r of results) {
+    const status = paint(style, STATUS_COLOR[r.status], r.status.toUpperCase().padEnd(width));
+    lines.push(`${status}  ${paint(style, 'bold', r.remediation ?? '(none)')}  ${r.resourceArn ?? ''}  [${r.mode}]`);
+    const indent = ' '.repeat(width + 2);
+    lines.push(`${indent}${r.reason}`);
+    for (const c of r.changes) {
+      lines.push(`${indent}~ ${c.field}: ${c.description}`);
+      lines.push(`${indent}    before: ${paint(style, 'red', brief(c.before))}`);
+      lines.push(`${indent}    after:  ${paint(style, 'green', brief(c.after))}`);
+    }
+  }
+  const counts = new Map<string, number>();
+  for (const r of results) counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
+  lines.push('', [...counts].map(([s, n]) => `${n} ${s}`).join(', '));
+  return lines.join('\n') + '\n';
+}
+
+export function formatCatalog(catalog: readonly AnyRemediation[], style: Style): string {
+  const rows = catalog.map((r) => [
+    r.id,
+    RESOURCE_TYPE_LABEL[r.resourceType],
+    r.controls.securityHub.join(', ') || '—',
+    r.controls.qualys.join(', ') || '—',
+    r.risk === 'none' ? 'report only' : r.risk,
+  ]);
+  const header = ['REMEDIATION', 'RESOURCE', 'SECURITY HUB', 'QUALYS', 'RISK'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  const fmt = (row: string[]) => row.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const lines = [paint(style, 'bold', fmt(header)), ...rows.map(fmt), ''];
+  lines.push('Permissions (exact IAM actions each remediation calls):');
+  for (const r of catalog) {
+    lines.push(`  ${r.id}: ${r.permissions.join(', ')}`);
+    if (r.controls.seeds.length) lines.push(`  ${' '.repeat(r.id.length)}  seed refs: ${r.controls.seeds.join('; ')}`);
+  }
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,63 @@
+import { KMSClient } from '@aws-sdk/client-kms';
+import { MqClient } from '@aws-sdk/client-mq';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient, type SQSClientConfig } from '@aws-sdk/client-sqs';
+import { STSClient } from '@aws-sdk/client-sts';
+
+/**
+ * The marker every SDK client the engine creates adds to its user agent. CloudTrail records it in
+ * `userAgent`, and the router skips events carrying it, so the engine never reacts to its own writes.
+ */
+export const USER_AGENT_MARKER = 'fixbridge';
+export const VERSION = '0.1.0';
+
+export interface Clients {
+  region: string;
+  sqs: SQSClient;
+  sns: SNSClient;
+  kms: KMSClient;
+  mq: MqClient;
+  sts: STSClient;
+}
+
+export interface ClientOptions {
+  region: string;
+  /** Credentials for another account (the worker's assumed member role); default: the SDK chain. */
+  credentials?: SQSClientConfig['credentials'];
+}
+
+/**
+ * SDK clients for one region. Endpoint and credentials come from the standard SDK settings
+ * (`AWS_ENDPOINT_URL`, `AWS_REGION`, the credentials chain), so the same code runs against an
+ * account or the local emulator.
+ */
+export function createClients(opts: ClientOptions): Clients {
+  const common = {
+    region: opts.region,
+    customUserAgent: [[USER_AGENT_MARKER, VERSION]] as [string, string][],
+    maxAttempts: 4,
+    ...(opts.credentials ? { credentials: opts.credentials } : {}),
+  };
+  return {
+    region: opts.region,
+    sqs: new SQSClient(common),
+    sns: new SNSClient(common),
+    kms: new KMSClient(common),
+    mq: new MqClient(common),
+    sts: new STSClient(common),
+  };
+}
+
+/** A cache of clients per region, so a run touching several regions builds each set once. */
+export class ClientPool {
+  private readonly byRegion = new Map<string, Clients>();
+  constructor(private readonly factory: (region: string) => Clients = (region) => createClients({ region })) {}
+  get(region: string): Clients {
+    let c = this.byRegion.get(region);
+    if (!c) {
+      c = this.factory(region);
+      this.byRegion.set(region, c);
+    }
+    return c;
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * The catalog: every remediation fixbridge has. Routing, the CLI's `list`, the config schema and
+ * the deployed IAM policies are all built from this one array.
+ */
+import type { ResourceType } from './arn';
+import { sqsBlockPublicAccess } from './remediations/sqs-block-public-access';
+import { sqsDeadLetterQueue } from './remediations/sqs-dead-letter-queue';
+import { sqsEncryptAtRest } from './remediations/sqs-encrypt-at-rest';
+import { sqsRequireTls } from './remediations/sqs-require-tls';
+import type { AnyRemediation } from './remediations/types';
+
+export const CATALOG: readonly AnyRemediation[] = [sqsEncryptAtRest, sqsRequireTls, sqsBlockPublicAccess, sqsDeadLetterQueue];
+
+export function findRemediation(id: string, catalog: readonly AnyRemediation[] = CATALOG): AnyRemediation | undefined {
+  return catalog.find((r) => r.id === id);
+}
+
+/** Remediations mapped to a control: a Security Hub id (`SQS.1`), or `Qualys:291` / bare Qualys id. */
+export function remediationsForControl(control: string, catalog: readonly AnyRemediation[] = CATALOG): AnyRemediation[] {
+  const c = control.trim();
+  const qualys = /^qualys:/i.test(c) ? c.slice('qualys:'.length) : c;
+  const hub = /^securityhub:/i.test(c) ? c.slice('securityhub:'.length) : c;
+  return catalog.filter(
+    (r) => r.controls.securityHub.some((x) => x.toLowerCase() === hub.toLowerCase()) || r.controls.qualys.includes(qualys),
+  );
+}
+
+export function remediationsForType(type: ResourceType, catalog: readonly AnyRemediation[] = CATALOG): AnyRemediation[] {
+  return catalog.filter((r) => r.resourceType === type);
+}
+
+/** Every IAM action any remediation declares, sorted and deduplicated. */
+export function catalogPermissions(catalog: readonly AnyRemediation[] = CATALOG): string[] {
+  return [...new Set(catalog.flatMap((r) => r.permissions))].sort();
+}

@@ -1,0 +1,78 @@
+/**
+ * parse: raw input → a typed trigger. Anything fixbridge does not know is rejected with an
+ * `InputError` naming the field, never a stack trace.
+ */
+import { InputError } from '../errors';
+import { RESOURCE_KINDS } from '../resources';
+import { CLOUDTRAIL_DETAIL_TYPE, CloudTrailDetailSchema, type CloudTrailDetail } from './cloudtrail';
+import { EventBridgeEnvelopeSchema, firstIssue, type EventBridgeEnvelope } from './envelope';
+import { RunbookRequestSchema, type RunbookRequest } from './runbook';
+import {
+  CustomActionDetailSchema,
+  FINDINGS_CUSTOM_ACTION,
+  FINDINGS_IMPORTED,
+  FindingsImportedDetailSchema,
+  SECURITY_HUB_SOURCE,
+  type Finding,
+} from './securityhub';
+
+export type Trigger =
+  | { kind: 'cloudtrail'; envelope: EventBridgeEnvelope; detail: CloudTrailDetail }
+  | { kind: 'findings'; envelope: EventBridgeEnvelope; findings: Finding[]; customAction?: { name: string; arn?: string | undefined } }
+  | { kind: 'runbook'; request: RunbookRequest };
+
+/** Parse JSON text (a file's content or stdin) into a trigger. */
+export function parseEventText(text: string, source = 'event'): Trigger {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (cause) {
+    throw new InputError(`${source} is not valid JSON (${(cause as Error).message})`, { cause });
+  }
+  return parseEvent(raw, source);
+}
+
+export function parseEvent(raw: unknown, source = 'event'): Trigger {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new InputError(`${source} must be a JSON object (an EventBridge event or a runbook request)`);
+  }
+  const obj = raw as Record<string, unknown>;
+  if (!('detail-type' in obj) && ('remediation' in obj || 'resourceArn' in obj)) {
+    const req = RunbookRequestSchema.safeParse(raw);
+    if (!req.success) throw new InputError(`${source}: runbook request ${firstIssue(req.error)}`);
+    return { kind: 'runbook', request: req.data };
+  }
+  const env = EventBridgeEnvelopeSchema.safeParse(raw);
+  if (!env.success) {
+    throw new InputError(`${source} is not an EventBridge event or runbook request: ${firstIssue(env.error)}`);
+  }
+  const e = env.data;
+  const detailType = e['detail-type'];
+
+  if (detailType === CLOUDTRAIL_DETAIL_TYPE) {
+    if (!RESOURCE_KINDS.some((k) => k.eventBridgeSource === e.source)) {
+      throw new InputError(
+        `${source}: CloudTrail events from source "${e.source}" are not handled (fixbridge handles ${RESOURCE_KINDS.map((k) => k.eventBridgeSource).join(', ')})`,
+      );
+    }
+    const d = CloudTrailDetailSchema.safeParse(e.detail);
+    if (!d.success) throw new InputError(`${source}: CloudTrail event ${firstIssue(d.error, 'detail')}`);
+    return { kind: 'cloudtrail', envelope: e, detail: d.data };
+  }
+
+  if (detailType === FINDINGS_IMPORTED || detailType === FINDINGS_CUSTOM_ACTION) {
+    if (e.source !== SECURITY_HUB_SOURCE) throw new InputError(`${source}: "${detailType}" events must come from source "${SECURITY_HUB_SOURCE}", not "${e.source}"`);
+    if (detailType === FINDINGS_IMPORTED) {
+      const d = FindingsImportedDetailSchema.safeParse(e.detail);
+      if (!d.success) throw new InputError(`${source}: Security Hub finding ${firstIssue(d.error, 'detail')}`);
+      return { kind: 'findings', envelope: e, findings: d.data.findings };
+    }
+    const d = CustomActionDetailSchema.safeParse(e.detail);
+    if (!d.success) throw new InputError(`${source}: Security Hub custom action ${firstIssue(d.error, 'detail')}`);
+    return { kind: 'findings', envelope: e, findings: d.data.findings, customAction: { name: d.data.actionName, arn: e.resources[0] } };
+  }
+
+  throw new InputError(
+    `${source} has an unknown shape: detail-type "${detailType}" from "${e.source}" (fixbridge handles "${CLOUDTRAIL_DETAIL_TYPE}", "${FINDINGS_IMPORTED}", "${FINDINGS_CUSTOM_ACTION}" and runbook requests)`,
+  );
+}

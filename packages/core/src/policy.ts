@@ -1,0 +1,228 @@
+/**
+ * Policy algebra for resource policies (SQS queue policies, SNS topic policies) and KMS key
+ * policies. Pure functions only: parse, inspect, merge. Nothing here talks to AWS.
+ *
+ * Rule kept by every caller: policies are merged, never replaced. Unknown statement keys are
+ * preserved verbatim (`.passthrough()`), and statements are only ever appended or, for the
+ * one statement a remediation exists to fix, edited in place.
+ */
+import { z } from 'zod';
+import { InputError } from './errors';
+
+const StringOrList = z.union([z.string(), z.array(z.string())]);
+const ConditionValue = z.union([z.string(), z.boolean(), z.number(), z.array(z.union([z.string(), z.boolean(), z.number()]))]);
+
+export const PrincipalSchema = z.union([z.literal('*'), z.record(z.string(), StringOrList)]);
+export type Principal = z.infer<typeof PrincipalSchema>;
+
+export const StatementSchema = z
+  .object({
+    Sid: z.string().optional(),
+    Effect: z.enum(['Allow', 'Deny']),
+    Principal: PrincipalSchema.optional(),
+    NotPrincipal: PrincipalSchema.optional(),
+    Action: StringOrList.optional(),
+    NotAction: StringOrList.optional(),
+    Resource: StringOrList.optional(),
+    NotResource: StringOrList.optional(),
+    Condition: z.record(z.string(), z.record(z.string(), ConditionValue)).optional(),
+  })
+  .passthrough();
+export type Statement = z.infer<typeof StatementSchema>;
+
+export const PolicyDocumentSchema = z
+  .object({
+    Version: z.string().optional(),
+    Id: z.string().optional(),
+    Statement: z.union([StatementSchema, z.array(StatementSchema)]),
+  })
+  .passthrough();
+export type PolicyDocument = z.infer<typeof PolicyDocumentSchema>;
+
+/** Parse a policy JSON string as AWS returns it. Empty or missing means "no policy". */
+export function parsePolicy(json: string | undefined | null, what = 'policy'): PolicyDocument | null {
+  if (json === undefined || json === null || json.trim() === '') return null;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(json);
+  } catch (cause) {
+    throw new InputError(`${what} is not valid JSON`, { cause });
+  }
+  const parsed = PolicyDocumentSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new InputError(`${what} is not a valid policy document: ${issue?.path.join('.') || '(root)'}: ${issue?.message}`);
+  }
+  return parsed.data;
+}
+
+export function statementsOf(doc: PolicyDocument | null): Statement[] {
+  if (!doc) return [];
+  return Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement];
+}
+
+export function asList<T>(v: T | T[] | undefined): T[] {
+  if (v === undefined) return [];
+  return Array.isArray(v) ? v : [v];
+}
+
+/** IAM wildcard match (`*` any run, `?` one char), case-insensitive as IAM action names are. */
+export function wildcardMatch(pattern: string, value: string, caseInsensitive = true): boolean {
+  const re = new RegExp(
+    '^' + pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.') + '$',
+    caseInsensitive ? 'i' : '',
+  );
+  return re.test(value);
+}
+
+/** True when the statement's Action / NotAction grants (or denies) `action`. */
+export function coversAction(stmt: Statement, action: string): boolean {
+  if (stmt.Action !== undefined) return asList(stmt.Action).some((p) => wildcardMatch(p, action));
+  if (stmt.NotAction !== undefined) return !asList(stmt.NotAction).some((p) => wildcardMatch(p, action));
+  return false;
+}
+
+/** True when the statement's action list covers every action of a whole service prefix (e.g. `sqs:*`). */
+export function coversWholeService(stmt: Statement, service: string): boolean {
+  if (stmt.Action === undefined) return false;
+  return asList(stmt.Action).some((p) => p === '*' || p.toLowerCase() === `${service.toLowerCase()}:*`);
+}
+
+export function coversResource(stmt: Statement, arn: string): boolean {
+  if (stmt.Resource !== undefined) return asList(stmt.Resource).some((p) => wildcardMatch(p, arn, false));
+  if (stmt.NotResource !== undefined) return !asList(stmt.NotResource).some((p) => wildcardMatch(p, arn, false));
+  return true; // resource policies may omit Resource: it then means the resource itself
+}
+
+/** Principal `*`, `{"AWS": "*"}` (or a list containing `*`). */
+export function principalIsEveryone(p: Principal | undefined): boolean {
+  if (p === undefined) return false;
+  if (p === '*') return true;
+  return Object.values(p).some((v) => asList(v).includes('*'));
+}
+
+export function servicePrincipalsOf(stmt: Statement): string[] {
+  const p = stmt.Principal;
+  if (!p || p === '*') return [];
+  const entry = Object.entries(p).find(([k]) => k.toLowerCase() === 'service');
+  return entry ? asList(entry[1]) : [];
+}
+
+/**
+ * Condition keys that scope a statement to known callers (controls.md "Public-access test").
+ * Compared case-insensitively, as IAM condition keys are.
+ */
+export const SCOPING_CONDITION_KEYS = [
+  'aws:SourceArn',
+  'aws:SourceAccount',
+  'aws:SourceOwner',
+  'aws:PrincipalAccount',
+  'aws:PrincipalArn',
+  'aws:PrincipalOrgID',
+  'aws:PrincipalOrgPaths',
+  'aws:SourceOrgID',
+  'aws:SourceOrgPaths',
+  'aws:SourceVpc',
+  'aws:SourceVpce',
+  'aws:SourceIp',
+  'aws:userid',
+  'aws:username',
+  'aws:ResourceAccount',
+  'aws:ResourceOrgID',
+] as const;
+const SCOPING = new Set(SCOPING_CONDITION_KEYS.map((k) => k.toLowerCase()));
+
+function isWildcardOnly(v: unknown): boolean {
+  return asList(v as unknown[]).every((x) => typeof x === 'string' && /^[*?]*$/.test(x));
+}
+
+/** Scoping condition keys present in a statement, with values that actually narrow the callers. */
+export function scopingConditionKeys(stmt: Statement): string[] {
+  const found: string[] = [];
+  for (const [operator, block] of Object.entries(stmt.Condition ?? {})) {
+    // Null checks ("key is absent") and ...IfExists operators do not scope anybody in.
+    if (/^null$/i.test(operator) || /IfExists$/i.test(operator)) continue;
+    for (const [key, value] of Object.entries(block)) {
+      if (SCOPING.has(key.toLowerCase()) && !isWildcardOnly(value)) found.push(key);
+    }
+  }
+  return found;
+}
+
+/** An Allow to everyone that no restricting condition scopes. */
+export function isPublicAllow(stmt: Statement): boolean {
+  if (stmt.Effect !== 'Allow') return false;
+  const everyone = principalIsEveryone(stmt.Principal) || stmt.NotPrincipal !== undefined;
+  return everyone && scopingConditionKeys(stmt).length === 0;
+}
+
+function conditionSays(stmt: Statement, operators: RegExp, key: string, expected: string): boolean {
+  for (const [operator, block] of Object.entries(stmt.Condition ?? {})) {
+    if (!operators.test(operator)) continue;
+    for (const [k, v] of Object.entries(block)) {
+      if (k.toLowerCase() !== key.toLowerCase()) continue;
+      const values = asList(v as unknown[]).map((x) => String(x).toLowerCase());
+      if (values.length > 0 && values.every((x) => x === expected.toLowerCase())) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * A Deny for everyone of `action` on `arn` whenever `aws:SecureTransport` is false: the
+ * "require TLS" statement, whoever wrote it and whatever its Sid.
+ */
+export function isSecureTransportDeny(stmt: Statement, arn: string, requiredActions: (s: Statement) => boolean): boolean {
+  return (
+    stmt.Effect === 'Deny' &&
+    principalIsEveryone(stmt.Principal) &&
+    requiredActions(stmt) &&
+    coversResource(stmt, arn) &&
+    conditionSays(stmt, /^Bool(IfExists)?$/i, 'aws:SecureTransport', 'false')
+  );
+}
+
+/** True when a condition block of `stmt` requires `key` to equal `value` (StringEquals/StringLike family). */
+export function conditionRequires(stmt: Statement, key: string, value: string): boolean {
+  return conditionSays(stmt, /^String(Equals|Like)(IgnoreCase)?(IfExists)?$/i, key, value);
+}
+
+/** A new document with `stmt` appended; the input is never mutated. */
+export function appendStatement(doc: PolicyDocument | null, stmt: Statement, id?: string): PolicyDocument {
+  if (!doc) return { Version: '2012-10-17', ...(id ? { Id: id } : {}), Statement: [stmt] };
+  return { ...doc, Statement: [...statementsOf(doc), stmt] };
+}
+
+/** A new document with statement `index` replaced; every other statement survives untouched. */
+export function replaceStatement(doc: PolicyDocument, index: number, stmt: Statement): PolicyDocument {
+  const list = statementsOf(doc).slice();
+  list[index] = stmt;
+  return { ...doc, Statement: list };
+}
+
+/** A Sid not yet used in the document, starting from `base`. */
+export function uniqueSid(doc: PolicyDocument | null, base: string): string {
+  const used = new Set(statementsOf(doc).map((s) => s.Sid));
+  if (!used.has(base)) return base;
+  for (let i = 2; ; i++) if (!used.has(`${base}${i}`)) return `${base}${i}`;
+}
+
+/**
+ * Which of `actions` the KMS key policy does NOT let the service principal `service` use.
+ * An Allow counts when its principal names the service (or everyone) and its actions cover the
+ * action; an unconditional Deny that matches takes it away again.
+ */
+export function keyPolicyMissingActions(keyPolicy: PolicyDocument | null, service: string, actions: string[]): string[] {
+  const stmts = statementsOf(keyPolicy);
+  const matchesPrincipal = (s: Statement) =>
+    principalIsEveryone(s.Principal) || servicePrincipalsOf(s).some((p) => p.toLowerCase() === service.toLowerCase());
+  return actions.filter((action) => {
+    const allowed = stmts.some((s) => s.Effect === 'Allow' && matchesPrincipal(s) && coversAction(s, action));
+    const denied = stmts.some((s) => s.Effect === 'Deny' && matchesPrincipal(s) && coversAction(s, action) && !s.Condition);
+    return !allowed || denied;
+  });
+}
+
+export function serializePolicy(doc: PolicyDocument): string {
+  return JSON.stringify(doc);
+}

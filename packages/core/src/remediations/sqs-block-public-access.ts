@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { applySqsOps, type SqsOp, type SqsQueueState } from '../adapters/sqs';
+import { scopeToOwner, publicStatementIndexes } from '../public-access';
+import { replaceStatement, serializePolicy, statementsOf } from '../policy';
+import { defineRemediation } from './types';
+
+export const SqsBlockPublicAccessConfigSchema = z.object({}).strict();
+export type SqsBlockPublicAccessConfig = z.infer<typeof SqsBlockPublicAccessConfigSchema>;
+
+export const sqsBlockPublicAccess = defineRemediation<{ queue: SqsQueueState }, SqsBlockPublicAccessConfig, SqsOp>({
+  id: 'sqs-block-public-access',
+  title: 'Scope public SQS queue policy statements to the owning account or organization',
+  resourceType: 'sqs-queue',
+  controls: { securityHub: ['SQS.3'], qualys: ['382'], seeds: ['002 "not publicly accessible"'] },
+  risk: 'high',
+  permissions: ['sqs:GetQueueUrl', 'sqs:GetQueueAttributes', 'sqs:ListQueueTags', 'sqs:SetQueueAttributes'],
+  configSchema: SqsBlockPublicAccessConfigSchema,
+
+  async read(ctx) {
+    return { queue: (await ctx.resource()) as SqsQueueState };
+  },
+
+  evaluate({ queue }, _config, settings) {
+    const indexes = publicStatementIndexes(queue.policy);
+    if (indexes.length === 0) return { kind: 'compliant', reason: queue.policy ? 'no statement allows public access' : 'the queue has no policy' };
+    let after = queue.policy!;
+    const changes = [];
+    for (const i of indexes) {
+      const before = statementsOf(after)[i]!;
+      const { statement, description } = scopeToOwner(before, { accountId: queue.accountId, partition: queue.arn.split(':')[1] ?? 'aws', organizationId: settings.organizationId });
+      after = replaceStatement(after, i, statement);
+      changes.push({ field: `Policy.Statement[${i}]`, description, before, after: statement });
+    }
+    return {
+      kind: 'plan',
+      reason: `${indexes.length} statement(s) allow access to everyone with no condition scoping the callers`,
+      changes,
+      ops: [{ kind: 'set-attributes', url: queue.url, attributes: { Policy: serializePolicy(after) }, expectPolicy: queue.attributes.Policy ?? null }],
+    };
+  },
+
+  apply: (ctx, ops) => applySqsOps(ctx.clients, ops),
+});
