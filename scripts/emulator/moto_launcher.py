@@ -1,0 +1,94 @@
+#!/usr/bin/env python3
+"""Run the moto AWS API emulator, with fixbridge's compatibility patches.
+
+Usage: moto_launcher.py -H 127.0.0.1 -p PORT [other moto_server options]
+
+The arguments are moto_server's own (they are passed through to
+``moto.server.main``); -H/--host and -p/--port are the ones start.sh uses.
+
+Patches applied before the server starts:
+
+* Amazon MQ ``created`` timestamps.  moto 5.1.x stores ``created`` on brokers,
+  configurations and configuration revisions as epoch seconds (a float) and
+  returns that number as-is in DescribeBroker, ListBrokers (brokerSummaries),
+  DescribeConfiguration, etc.  The MQ REST-JSON model says these members are
+  ISO-8601 strings, and the AWS SDK for JavaScript v3 refuses to deserialise a
+  number there.  We make moto's MQ model stamp an ISO-8601 string instead
+  (``2024-01-01T00:00:00.000Z``).  moto >= 5.2 stores a datetime and
+  serialises it from the botocore model as ISO-8601 already, so nothing is
+  patched there.
+
+* KMS GetKeyPolicy/PutKeyPolicy without ``PolicyName``.  AWS made PolicyName
+  optional (it defaults to ``default``) and the AWS SDK for JavaScript v3 omits
+  it when the caller does; moto 5.1/5.2 answer NotFoundException "No such
+  policy exists" unless it is exactly ``default``.  We accept a missing
+  PolicyName as ``default``.
+
+Works with moto 5.1.1 (Debian's python3-moto) and moto 5.2.x (pip).
+"""
+
+from __future__ import annotations
+
+import datetime
+import sys
+
+
+def iso8601_now() -> str:
+    """UTC now as ISO-8601 with millisecond precision, e.g. 2024-01-01T00:00:00.000Z."""
+    now = datetime.datetime.now(datetime.timezone.utc)
+    return now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"
+
+
+def patch_mq_created() -> str:
+    """Make moto's MQ ``created`` fields ISO-8601 strings. Returns what was done."""
+    import moto.mq.models as mq_models
+
+    if hasattr(mq_models, "unix_time"):
+        # moto 5.1.x: Broker/Configuration/ConfigurationRevision do
+        # ``self.created = unix_time()`` and their to_json()/summary() return
+        # it unchanged, so stamping a string at creation fixes every response.
+        mq_models.unix_time = iso8601_now  # type: ignore[attr-defined]
+        return "mq: created -> ISO-8601 (patched moto.mq.models.unix_time)"
+    if hasattr(mq_models, "utcnow"):
+        # moto >= 5.2: created is a datetime, serialised via the botocore
+        # model's timestampFormat=iso8601. Already what the SDKs expect.
+        return "mq: created already ISO-8601 in this moto version (no patch)"
+    raise RuntimeError(
+        "moto.mq.models has neither unix_time nor utcnow; "
+        "update scripts/emulator/moto_launcher.py for this moto version"
+    )
+
+
+def patch_kms_default_policy_name() -> str:
+    """Treat a missing KMS PolicyName as "default", like AWS does."""
+    import moto.kms.responses as kms_responses
+
+    original = getattr(kms_responses, "_assert_default_policy", None)
+    if original is None:
+        return "kms: no _assert_default_policy in this moto version (no patch)"
+
+    def assert_default_policy(policy_name: str | None) -> None:
+        original("default" if policy_name is None else policy_name)
+
+    kms_responses._assert_default_policy = assert_default_policy  # type: ignore[attr-defined]
+    return "kms: missing PolicyName -> default"
+
+
+def main(argv: list[str]) -> None:
+    import moto
+    import moto.server
+
+    notes = [patch_mq_created(), patch_kms_default_policy_name()]
+    print(
+        f"moto_launcher: moto {moto.__version__} on Python "
+        f"{sys.version.split()[0]} ({sys.executable}); " + "; ".join(notes),
+        file=sys.stderr,
+        flush=True,
+    )
+    # moto.server.main parses -H/-p/... itself and runs werkzeug's
+    # threaded server until SIGINT/SIGTERM.
+    moto.server.main(argv)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
