@@ -55,10 +55,12 @@ function modeOf(item: WorkItem, deps: EngineDeps): Mode {
 async function runItem(item: WorkItem, deps: EngineDeps, cache: Map<string, Promise<BaseState>>): Promise<Result> {
   const r = item.remediation;
   const mode = modeOf(item, deps);
+  /** The ARN the trigger named; replaced by the ARN the service reports once the resource is read. */
+  let resourceArn = item.resourceArn;
   const result = (status: Result['status'], reason: string, changes: Change[] = []): Result => ({
     remediation: r?.id ?? null,
     controls: r ? controlLabels(r) : [],
-    resourceArn: item.resourceArn,
+    resourceArn,
     mode,
     status,
     changes,
@@ -95,6 +97,7 @@ async function runItem(item: WorkItem, deps: EngineDeps, cache: Map<string, Prom
   let assessment: Assessment<unknown>;
   try {
     const base = (await ctx.resource()) as BaseState;
+    resourceArn = base.arn;
     const exempt = base.tags[settings.exemptTagKey];
     if (exempt !== undefined && exempt.toLowerCase() === 'true') {
       return result('skipped', `the resource is exempt (tag ${settings.exemptTagKey}=${exempt})`);

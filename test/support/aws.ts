@@ -1,0 +1,111 @@
+/** Helpers for integration tests: plain SDK clients for seeding and checking, and CLI runners. */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient, TagQueueCommand } from '@aws-sdk/client-sqs';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { MqClient } from '@aws-sdk/client-mq';
+import { main } from '../../packages/cli/src/main';
+import type { Result } from '@fixbridge/core';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const ACCOUNT = '123456789012';
+export const REGION = 'us-east-1';
+
+/** Clients WITHOUT the fixbridge user agent: they play the part of the account's users. */
+export function seedClients() {
+  const cfg = { region: REGION };
+  return { sqs: new SQSClient(cfg), sns: new SNSClient(cfg), kms: new KMSClient(cfg), mq: new MqClient(cfg) };
+}
+
+export function uniqueName(prefix: string): string {
+  return `${prefix}-${randomBytes(4).toString('hex')}`;
+}
+
+export function queueArn(name: string): string {
+  return `arn:aws:sqs:${REGION}:${ACCOUNT}:${name}`;
+}
+
+export async function createQueue(name: string, attributes: Record<string, string> = {}, tags?: Record<string, string>) {
+  const { sqs } = seedClients();
+  const out = await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
+  if (tags) await sqs.send(new TagQueueCommand({ QueueUrl: out.QueueUrl!, Tags: tags }));
+  return { url: out.QueueUrl!, arn: queueArn(name), name };
+}
+
+export async function queueAttributes(url: string): Promise<Record<string, string>> {
+  const out = await seedClients().sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['All'] }));
+  return out.Attributes ?? {};
+}
+
+export async function createKey(policy?: object): Promise<{ keyId: string; arn: string }> {
+  const out = await seedClients().kms.send(new CreateKeyCommand({ Description: 'fixbridge test key', ...(policy ? { Policy: JSON.stringify(policy) } : {}) }));
+  return { keyId: out.KeyMetadata!.KeyId!, arn: out.KeyMetadata!.Arn! };
+}
+
+/** A key policy letting the account administer the key, plus `services` use it. */
+export function keyPolicy(services: string[] = []): object {
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      { Sid: 'Admin', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: 'kms:*', Resource: '*' },
+      ...(services.length
+        ? [{ Sid: 'Producers', Effect: 'Allow', Principal: { Service: services }, Action: ['kms:GenerateDataKey*', 'kms:Decrypt'], Resource: '*' }]
+        : []),
+    ],
+  };
+}
+
+export function tempFile(name: string, content: unknown): string {
+  const dir = mkdtempSync(join(tmpdir(), 'fixbridge-test-'));
+  const path = join(dir, name);
+  writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content, null, 2));
+  return path;
+}
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Run the CLI in-process (same code path as the binary, much faster). */
+export async function cli(args: string[], stdin = ''): Promise<CliRun> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(args, {
+    stdout: (s) => (stdout += s),
+    stderr: (s) => (stderr += s),
+    readStdin: async () => stdin,
+    isTTY: false,
+  });
+  return { code, stdout, stderr };
+}
+
+/** Run the CLI with --json and return its results. Fails the test on a bad exit code. */
+export async function cliResults(args: string[], expectCode = 0): Promise<Result[]> {
+  const run = await cli([...args, '--json']);
+  if (run.code !== expectCode) throw new Error(`fixbridge ${args.join(' ')} exited ${run.code}\n${run.stderr}\n${run.stdout}`);
+  return (JSON.parse(run.stdout) as { results: Result[] }).results;
+}
+
+/** Run the real binary (`node packages/cli/bin/fixbridge.js`) as a user would. */
+export function spawnCli(args: string[], stdin?: string, env: Record<string, string> = {}): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(ROOT, 'packages/cli/bin/fixbridge.js'), ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    child.stdin.end(stdin ?? '');
+  });
+}
