@@ -24,6 +24,12 @@ Patches applied before the server starts:
   policy exists" unless it is exactly ``default``.  We accept a missing
   PolicyName as ``default``.
 
+* SQS SetQueueAttributes without ``Policy``.  moto's ``Queue._set_attributes``
+  ends with ``self.policy = attributes.get("Policy")``, so setting any other
+  attribute (RedrivePolicy, SqsManagedSseEnabled, ...) silently deletes the
+  queue policy.  AWS changes only the attributes named in the request.  We keep
+  the policy unless the request names it.
+
 Works with moto 5.1.1 (Debian's python3-moto) and moto 5.2.x (pip).
 """
 
@@ -74,11 +80,29 @@ def patch_kms_default_policy_name() -> str:
     return "kms: missing PolicyName -> default"
 
 
+def patch_sqs_keep_policy() -> str:
+    from moto.sqs import models as sqs_models
+
+    queue_cls = sqs_models.Queue
+    original = getattr(queue_cls, "_set_attributes", None)
+    if original is None:
+        return "sqs: no Queue._set_attributes in this moto version (no patch)"
+
+    def set_attributes(self, attributes, *args, **kwargs):  # type: ignore[no-untyped-def]
+        kept = getattr(self, "policy", None)
+        original(self, attributes, *args, **kwargs)
+        if "Policy" not in attributes:
+            self.policy = kept
+
+    queue_cls._set_attributes = set_attributes  # type: ignore[method-assign]
+    return "sqs: SetQueueAttributes keeps Policy unless named"
+
+
 def main(argv: list[str]) -> None:
     import moto
     import moto.server
 
-    notes = [patch_mq_created(), patch_kms_default_policy_name()]
+    notes = [patch_mq_created(), patch_kms_default_policy_name(), patch_sqs_keep_policy()]
     print(
         f"moto_launcher: moto {moto.__version__} on Python "
         f"{sys.version.split()[0]} ({sys.executable}); " + "; ".join(notes),

@@ -3,16 +3,16 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient, TagQueueCommand } from '@aws-sdk/client-sqs';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { MqClient } from '@aws-sdk/client-mq';
 import { main } from '../../packages/cli/src/main';
-import type { Result } from '@fixbridge/core';
+import { ClientPool, createClients, type Result } from '@fixbridge/core';
 
-export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export { ROOT } from './paths';
+import { ROOT } from './paths';
 export const ACCOUNT = '123456789012';
 export const REGION = 'us-east-1';
 
@@ -108,4 +108,33 @@ export function spawnCli(args: string[], stdin?: string, env: Record<string, str
     child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
     child.stdin.end(stdin ?? '');
   });
+}
+
+/** A client pool that records every command the engine sends (to prove "no write when compliant"). */
+export function recordingPool(): { pool: ClientPool; calls: string[] } {
+  const calls: string[] = [];
+  const pool = new ClientPool((region) => {
+    const c = createClients({ region });
+    for (const client of [c.sqs, c.sns, c.kms, c.mq] as { middlewareStack: { add: (...a: any[]) => void } }[]) {
+      client.middlewareStack.add(
+        (next: (a: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: unknown) => {
+          calls.push(context.commandName ?? '?');
+          return next(args);
+        },
+        { step: 'initialize', name: 'fixbridgeTestRecorder' },
+      );
+    }
+    return c;
+  });
+  return { pool, calls };
+}
+
+/** Run the CLI in-process with a recording client pool. */
+export async function cliRecorded(args: string[]): Promise<CliRun & { calls: string[]; results: Result[] }> {
+  const { pool, calls } = recordingPool();
+  let stdout = '';
+  let stderr = '';
+  const code = await main([...args, '--json'], { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), readStdin: async () => '', isTTY: false, clients: pool });
+  const results = code === 2 ? [] : (JSON.parse(stdout) as { results: Result[] }).results;
+  return { code, stdout, stderr, calls, results };
 }

@@ -1,5 +1,5 @@
 /** Human-readable output: a plan/result listing for a person. Colour only on a TTY. */
-import { RESOURCE_TYPE_LABEL, type AnyRemediation, type Result, type Status } from '@fixbridge/core';
+import { RESOURCE_TYPE_LABEL, STATUSES, type AnyRemediation, type Result, type Status } from '@fixbridge/core';
 
 export interface Style {
   color: boolean;
@@ -42,9 +42,8 @@ export function formatResults(results: Result[], style: Style): string {
       lines.push(`${indent}    after:  ${paint(style, 'green', brief(c.after))}`);
     }
   }
-  const counts = new Map<string, number>();
-  for (const r of results) counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
-  lines.push('', [...counts].map(([s, n]) => `${n} ${s}`).join(', '));
+  const counts = STATUSES.map((s) => [s, results.filter((r) => r.status === s).length] as const).filter(([, n]) => n > 0);
+  lines.push('', counts.map(([s, n]) => `${n} ${s}`).join(', '));
   return lines.join('\n') + '\n';
 }
 

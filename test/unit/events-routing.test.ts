@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import { defaultConfig, InputError, parseConfig, parseEvent, parseEventText, route, routeRunbook, type WorkItem } from '@fixbridge/core';
+import { fixture, sqsCloudTrailEvent, sqsFindingEvent } from '../support/fixtures';
+
+const config = defaultConfig();
+const ids = (items: WorkItem[]) => items.map((i) => i.remediation?.id ?? null);
+
+describe('parse', () => {
+  it('reads every fixture as the right trigger kind', () => {
+    expect(parseEvent(fixture('cloudtrail-sqs-create-queue.json')).kind).toBe('cloudtrail');
+    expect(parseEvent(fixture('securityhub-imported-sqs1.json')).kind).toBe('findings');
+    const custom = parseEvent(fixture('securityhub-custom-action.json'));
+    expect(custom.kind === 'findings' && custom.customAction?.name).toBe('Remediate with fixbridge');
+    expect(parseEvent(fixture('runbook-request.json')).kind).toBe('runbook');
+  });
+
+  it.each<[string, unknown, RegExp]>([
+    ['an array', [], /must be a JSON object/],
+    ['an unknown detail-type', { ...fixture('cloudtrail-sqs-create-queue.json'), 'detail-type': 'EC2 Instance State-change Notification', source: 'aws.ec2' }, /unknown shape: detail-type "EC2 Instance State-change Notification"/],
+    ['a CloudTrail event of another service', { ...fixture('cloudtrail-sqs-create-queue.json'), source: 'aws.s3' }, /source "aws.s3" are not handled/],
+    ['a bad account', { ...fixture('cloudtrail-sqs-create-queue.json'), account: 'abc' }, /account: expected a 12-digit account id/],
+    ['a finding without Resources', (() => { const e = fixture('securityhub-imported-sqs1.json'); delete e.detail.findings[0].Resources; return e; })(), /detail\.findings\.0\.Resources/],
+    ['a runbook request with a typo key', { remediation: 'sqs-require-tls', resourceArn: 'arn', mdoe: 'auto' }, /runbook request/],
+    ['a runbook request with a bad mode', { remediation: 'sqs-require-tls', resourceArn: 'arn', mode: 'yolo' }, /mode/],
+  ])('rejects %s with a one-line InputError', (_n, raw, message) => {
+    let err: unknown;
+    try {
+      parseEvent(raw);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as Error).message).toMatch(message);
+    expect((err as Error).message).not.toContain('\n');
+  });
+
+  it('rejects malformed JSON naming the source', () => {
+    expect(() => parseEventText('{"version":', 'event file x.json')).toThrow(/event file x.json is not valid JSON/);
+  });
+});
+
+describe('route: CloudTrail', () => {
+  it('sends an SQS event to every SQS remediation with the ARN derived from the queue URL', () => {
+    const items = route(parseEvent(sqsCloudTrailEvent('orders', 'CreateQueue')), config);
+    expect(ids(items)).toEqual(['sqs-encrypt-at-rest', 'sqs-require-tls', 'sqs-block-public-access', 'sqs-dead-letter-queue']);
+    expect(items.every((i) => i.resourceArn === 'arn:aws:sqs:us-east-1:123456789012:orders' && !i.skip)).toBe(true);
+  });
+
+  it.each(['SetQueueAttributes', 'AddPermission', 'RemovePermission', 'TagQueue', 'UntagQueue'])('routes %s', (name) => {
+    expect(route(parseEvent(sqsCloudTrailEvent('orders', name)), config).filter((i) => !i.skip)).toHaveLength(4);
+  });
+
+  it('skips (never drops) an event name that changes nothing', () => {
+    const items = route(parseEvent(sqsCloudTrailEvent('orders', 'PurgeQueue')), config);
+    expect(items).toHaveLength(1);
+    expect(items[0]).toMatchObject({ remediation: null, skip: expect.stringMatching(/PurgeQueue does not change/) });
+  });
+
+  it('skips failed calls for each remediation, naming the error', () => {
+    const e = sqsCloudTrailEvent('orders');
+    e.detail.errorCode = 'AccessDenied';
+    const items = route(parseEvent(e), config);
+    expect(items).toHaveLength(4);
+    expect(items.every((i) => i.skip?.includes('AccessDenied'))).toBe(true);
+  });
+
+  it('skips the engine’s own calls by user agent', () => {
+    const e = sqsCloudTrailEvent('orders');
+    e.detail.userAgent = 'aws-sdk-js/3.700.0 ua/2.1 os/linux lang/js md/nodejs#20 api/sqs#3.700.0 fixbridge/0.1.0';
+    expect(route(parseEvent(e), config).every((i) => i.skip?.includes('fixbridge itself'))).toBe(true);
+  });
+
+  it('skips the engine’s own calls by role (assumed-role session or session issuer)', () => {
+    const e = sqsCloudTrailEvent('orders');
+    e.detail.userIdentity = { type: 'AssumedRole', arn: 'arn:aws:sts::123456789012:assumed-role/fixbridge-worker/abc' };
+    const cfg = parseConfig({ engineRoleArn: 'arn:aws:iam::123456789012:role/fixbridge-worker' });
+    expect(route(parseEvent(e), cfg).every((i) => i.skip?.includes('engine role'))).toBe(true);
+    expect(route(parseEvent(e), config).some((i) => i.skip)).toBe(false);
+  });
+});
+
+describe('route: Security Hub', () => {
+  it('routes by Compliance.SecurityControlId', () => {
+    expect(ids(route(parseEvent(sqsFindingEvent('orders', 'SQS.1')), config))).toEqual(['sqs-encrypt-at-rest']);
+    expect(ids(route(parseEvent(sqsFindingEvent('orders', 'SQS.3')), config))).toEqual(['sqs-block-public-access']);
+  });
+
+  it('falls back to the GeneratorId when there is no SecurityControlId', () => {
+    const e = sqsFindingEvent('orders');
+    delete e.detail.findings[0].Compliance.SecurityControlId;
+    e.detail.findings[0].GeneratorId = 'aws-foundational-security-best-practices/v/1.0.0/SQS.3';
+    expect(ids(route(parseEvent(e), config))).toEqual(['sqs-block-public-access']);
+  });
+
+  it('skips a control nobody handles, keeping the resource', () => {
+    const items = route(parseEvent(sqsFindingEvent('orders', 'EC2.19')), config);
+    expect(items).toEqual([expect.objectContaining({ remediation: null, resourceArn: 'arn:aws:sqs:us-east-1:123456789012:orders', skip: expect.stringMatching(/EC2.19/) })]);
+  });
+
+  it.each<[string, (f: any) => void, RegExp]>([
+    ['PASSED', (f) => (f.Compliance.Status = 'PASSED'), /compliance status is PASSED/],
+    ['RESOLVED', (f) => (f.Workflow.Status = 'RESOLVED'), /workflow status is RESOLVED/],
+    ['NOTIFIED', (f) => (f.Workflow.Status = 'NOTIFIED'), /workflow status is NOTIFIED, not NEW/],
+    ['ARCHIVED', (f) => (f.RecordState = 'ARCHIVED'), /record state is ARCHIVED/],
+  ])('skips a %s finding', (_n, mutate, reason) => {
+    const e = sqsFindingEvent('orders');
+    mutate(e.detail.findings[0]);
+    expect(route(parseEvent(e), config)[0]?.skip).toMatch(reason);
+  });
+
+  it('lets a custom action act on a NOTIFIED finding; the plan action forces dry-run', () => {
+    const e = fixture('securityhub-custom-action.json');
+    const item = route(parseEvent(e), config)[0]!;
+    expect(item.remediation?.id).toBe('sqs-encrypt-at-rest');
+    expect(item.skip).toBeUndefined();
+    expect(item.forcedMode).toBeUndefined();
+    e.detail.actionName = 'Plan with fixbridge';
+    e.resources = ['arn:aws:securityhub:us-east-1:123456789012:action/custom/FixbridgePlan'];
+    expect(route(parseEvent(e), config)[0]?.forcedMode).toBe('dry-run');
+  });
+});
+
+describe('route: runbook', () => {
+  const arn = 'arn:aws:sqs:us-east-1:123456789012:orders';
+  it('runs a remediation id or every remediation of a control', () => {
+    expect(ids(routeRunbook('sqs-require-tls', arn))).toEqual(['sqs-require-tls']);
+    expect(ids(routeRunbook('SQS.1', arn))).toEqual(['sqs-encrypt-at-rest']);
+    expect(ids(routeRunbook('Qualys:452', arn))).toEqual(['sqs-require-tls']);
+  });
+  it.each<[string, string, RegExp]>([
+    ['nope', arn, /unknown remediation or control "nope"/],
+    ['sqs-require-tls', 'arn:aws:sqs:us-east-1:123:orders', /malformed ARN/],
+    ['sqs-require-tls', 'not-an-arn', /malformed ARN "not-an-arn"/],
+    ['sqs-require-tls', 'arn:aws:s3:::bucket', /malformed ARN/],
+    ['sqs-require-tls', 'arn:aws:sns:us-east-1:123456789012:topic', /remediates SQS queue resources, but .* is an SNS topic/],
+  ])('rejects %s on %s', (target, resource, message) => {
+    expect(() => routeRunbook(target, resource)).toThrow(message);
+  });
+});
