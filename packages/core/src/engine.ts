@@ -137,7 +137,7 @@ async function runItem(item: WorkItem, deps: EngineDeps, cache: Map<string, Prom
   cache.delete(ref.arn);
   try {
     const again = r.evaluate(await r.read(ctx, config), config, settings);
-    if (again.kind === 'compliant') return result('applied', `${plan.reason}; fixed and verified (${again.reason})`, plan.changes);
+    if (again.kind === 'compliant') return result('applied', `${plan.reason}; applied and verified: ${again.reason}`, plan.changes);
     return result('failed', `wrote the changes but the resource is still not compliant on re-read (${again.kind}: ${again.reason})`, plan.changes);
   } catch (err) {
     return result('failed', `wrote the changes but could not verify them: ${describeError(err)}`, plan.changes);

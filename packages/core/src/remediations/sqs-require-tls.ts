@@ -21,7 +21,7 @@ export const sqsRequireTls = defineRemediation<{ queue: SqsQueueState }, SqsRequ
 
   evaluate({ queue }) {
     const existing = statementsOf(queue.policy).find((s) => isSecureTransportDeny(s, queue.arn, (x) => coversWholeService(x, 'sqs')));
-    if (existing) return { kind: 'compliant', reason: `the policy already denies non-TLS access${existing.Sid ? ` (statement ${existing.Sid})` : ''}` };
+    if (existing) return { kind: 'compliant', reason: `the policy denies non-TLS access${existing.Sid ? ` (statement ${existing.Sid})` : ''}` };
     const stmt: Statement = {
       Sid: uniqueSid(queue.policy, 'FixbridgeDenyInsecureTransport'),
       Effect: 'Deny',

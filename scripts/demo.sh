@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# The demo (npm run demo): start the local AWS API emulator, seed misconfigured queues, and run
+# fixbridge on sample events in dry-run, then auto, showing the queues before and after.
+# Nothing here touches a real AWS account: every call goes to the emulator on 127.0.0.1.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+PORT=${FIXBRIDGE_DEMO_PORT:-5055}
+DIR=.cache/demo
+bold() { if [ -t 1 ]; then printf '\n\033[1m%s\033[0m\n' "$*"; else printf '\n%s\n' "$*"; fi; }
+step() { bold "\$ $*"; local rc=0; "$@" || rc=$?; [ "$rc" -eq 0 ] || echo "(exit code $rc)"; }
+
+[ -d node_modules ] || npm ci --no-audit --no-fund
+
+bold "== Starting the AWS API emulator (moto) on 127.0.0.1:$PORT"
+endpoint=$(bash scripts/emulator/start.sh "$PORT")
+trap 'bash scripts/emulator/stop.sh >/dev/null 2>&1 || true' EXIT
+export AWS_ENDPOINT_URL="$endpoint" AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=demo AWS_SECRET_ACCESS_KEY=demo
+export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true
+unset AWS_PROFILE AWS_SESSION_TOKEN
+
+rm -rf "$DIR"
+bold "== Seeding misconfigured resources"
+npx tsx scripts/demo/seed.ts seed "$DIR"
+
+bold "== The queues before"
+npx tsx scripts/demo/seed.ts show orders payments.fifo legacy-batch
+
+step npx fixbridge list
+
+bold "== 1. A developer creates 'orders': fixbridge plans (dry-run is the default; nothing changes)"
+step npx fixbridge handle --event "$DIR/orders-created.json" --config "$DIR/config.json"
+
+bold "== 2. The same event in auto mode: fixbridge applies, then reads back and verifies"
+step npx fixbridge handle --event "$DIR/orders-created.json" --config "$DIR/config.json" --mode auto
+
+bold "== 3. 'payments.fifo' is fed by EventBridge, which the key policy does not allow: encryption is BLOCKED, not broken"
+step npx fixbridge handle --event "$DIR/payments.fifo-created.json" --config "$DIR/config.json" --mode auto
+
+bold "== 4. 'legacy-batch' carries fixbridge:exempt=true: skipped"
+step npx fixbridge handle --event "$DIR/legacy-batch-created.json" --config "$DIR/config.json" --mode auto
+
+bold "== 5. A Security Hub SQS.3 finding for 'orders' now finds it compliant: no write"
+step npx fixbridge handle --event "$DIR/orders-finding-sqs3.json" --config "$DIR/config.json" --mode auto --json
+
+bold "== 6. Bad input is one clear line and exit code 2"
+step npx fixbridge run sqs-require-tls --resource arn:aws:sqs:us-east-1:12345:orders
+
+bold "== The queues after"
+npx tsx scripts/demo/seed.ts show orders payments.fifo legacy-batch
+bold "Done. The emulator is stopped on exit; nothing outside 127.0.0.1 was touched."

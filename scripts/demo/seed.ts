@@ -1,0 +1,105 @@
+/**
+ * Demo helper: seed misconfigured resources into the emulator, write sample events, and show
+ * queue state. Usage: tsx scripts/demo/seed.ts seed <dir> | show <queue-name>...
+ * Uses plain SDK clients (no fixbridge user agent): it plays the account's developers.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CreateAliasCommand, CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { CreateQueueCommand, GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient, TagQueueCommand } from '@aws-sdk/client-sqs';
+
+const ACCOUNT = '123456789012';
+const REGION = process.env.AWS_REGION ?? 'us-east-1';
+const sqs = new SQSClient({ region: REGION });
+const kms = new KMSClient({ region: REGION });
+const arn = (name: string) => `arn:aws:sqs:${REGION}:${ACCOUNT}:${name}`;
+const fixtures = join(import.meta.dirname, '..', '..', 'test', 'fixtures');
+
+const QUEUES: { name: string; attributes: Record<string, string>; tags?: Record<string, string>; note: string }[] = [
+  {
+    name: 'orders',
+    note: 'unencrypted, open to everyone, fed by an SNS topic, no DLQ',
+    attributes: {
+      SqsManagedSseEnabled: 'false',
+      Policy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          { Sid: 'FromOrdersTopic', Effect: 'Allow', Principal: { Service: 'sns.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: arn('orders'), Condition: { ArnEquals: { 'aws:SourceArn': `arn:aws:sns:${REGION}:${ACCOUNT}:orders-topic` } } },
+          { Sid: 'Anyone', Effect: 'Allow', Principal: '*', Action: 'sqs:SendMessage', Resource: arn('orders') },
+        ],
+      }),
+    },
+  },
+  {
+    name: 'payments.fifo',
+    note: 'FIFO, fed by an EventBridge rule the demo key does not allow',
+    attributes: {
+      FifoQueue: 'true',
+      SqsManagedSseEnabled: 'false',
+      Policy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Sid: 'FromEventBridge', Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: arn('payments.fifo') }],
+      }),
+    },
+  },
+  { name: 'legacy-batch', note: 'exempt (tag fixbridge:exempt=true)', attributes: { SqsManagedSseEnabled: 'false' }, tags: { 'fixbridge:exempt': 'true' } },
+];
+
+function createQueueEvent(name: string): object {
+  const e = JSON.parse(readFileSync(join(fixtures, 'cloudtrail-sqs-create-queue.json'), 'utf8'));
+  e.id = `demo-${name}`;
+  e.detail.requestParameters.queueName = name;
+  e.detail.responseElements.queueUrl = `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/${name}`;
+  return e;
+}
+
+async function seed(dir: string): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  const key = await kms.send(
+    new CreateKeyCommand({
+      Description: 'fixbridge demo key (lets SNS use it, not EventBridge)',
+      Policy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          { Sid: 'Admin', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: 'kms:*', Resource: '*' },
+          { Sid: 'SnsProducers', Effect: 'Allow', Principal: { Service: 'sns.amazonaws.com' }, Action: ['kms:GenerateDataKey*', 'kms:Decrypt'], Resource: '*' },
+        ],
+      }),
+    }),
+  );
+  await kms.send(new CreateAliasCommand({ AliasName: 'alias/fixbridge-demo', TargetKeyId: key.KeyMetadata!.KeyId! }));
+  for (const q of QUEUES) {
+    const out = await sqs.send(new CreateQueueCommand({ QueueName: q.name, Attributes: q.attributes }));
+    if (q.tags) await sqs.send(new TagQueueCommand({ QueueUrl: out.QueueUrl!, Tags: q.tags }));
+    writeFileSync(join(dir, `${q.name}-created.json`), JSON.stringify(createQueueEvent(q.name), null, 2));
+    console.log(`  created queue ${q.name.padEnd(14)} ${q.note}`);
+  }
+  const finding = JSON.parse(readFileSync(join(fixtures, 'securityhub-imported-sqs1.json'), 'utf8'));
+  finding.detail.findings[0].Compliance.SecurityControlId = 'SQS.3';
+  finding.detail.findings[0].GeneratorId = 'security-control/SQS.3';
+  finding.detail.findings[0].Title = 'SQS queue access policies should not allow public access';
+  writeFileSync(join(dir, 'orders-finding-sqs3.json'), JSON.stringify(finding, null, 2));
+  writeFileSync(join(dir, 'config.json'), JSON.stringify({ remediations: { 'sqs-encrypt-at-rest': { kmsKeyId: 'alias/fixbridge-demo' }, 'sqs-dead-letter-queue': { maxReceiveCount: 3 } } }, null, 2));
+  console.log(`  created key alias/fixbridge-demo; events and config written to ${dir}`);
+}
+
+async function show(names: string[]): Promise<void> {
+  for (const name of names) {
+    const url = (await sqs.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl!;
+    const a = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['All'] }))).Attributes ?? {};
+    console.log(`  ${name}`);
+    console.log(`    encryption: ${a.KmsMasterKeyId ? `SSE-KMS ${a.KmsMasterKeyId}` : a.SqsManagedSseEnabled === 'true' ? 'SSE-SQS' : 'none'}`);
+    console.log(`    dead-letter queue: ${a.RedrivePolicy ? JSON.parse(a.RedrivePolicy).deadLetterTargetArn : 'none'}`);
+    const stmts = a.Policy ? (JSON.parse(a.Policy).Statement as { Sid?: string; Effect: string; Principal: unknown; Condition?: unknown }[]) : [];
+    console.log(`    policy: ${stmts.length ? '' : 'none'}`);
+    for (const s of stmts) console.log(`      ${s.Sid ?? '(no Sid)'}: ${s.Effect} ${JSON.stringify(s.Principal)}${s.Condition ? ` if ${JSON.stringify(s.Condition)}` : ''}`);
+  }
+}
+
+const [cmd, ...args] = process.argv.slice(2);
+if (cmd === 'seed') await seed(args[0] ?? '.cache/demo');
+else if (cmd === 'show') await show(args);
+else {
+  console.error('usage: seed.ts seed <dir> | show <queue-name>...');
+  process.exit(2);
+}
