@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { cli, createQueue, queueAttributes, spawnCli, tempFile, uniqueName } from '../support/aws';
 import { sqsCloudTrailEvent, sqsFindingEvent } from '../support/fixtures';
-import { STATUSES, type Result } from '@fixbridge/core';
+import { remediationsForType, STATUSES, type Result } from '@fixbridge/core';
 
 const parse = (stdout: string) => (JSON.parse(stdout) as { results: Result[] }).results;
 
@@ -22,6 +22,7 @@ describe('fixbridge handle', () => {
       ['sqs-require-tls', 'planned'],
       ['sqs-block-public-access', 'compliant'],
       ['sqs-dead-letter-queue', 'planned'],
+      ['sqs-required-tags', 'skipped'],
     ]);
     for (const r of planned) {
       expect(Object.keys(r).sort()).toEqual(['changes', 'controls', 'mode', 'reason', 'remediation', 'resourceArn', 'status']);
@@ -31,7 +32,7 @@ describe('fixbridge handle', () => {
     expect(await queueAttributes(q.url)).toMatchObject({ SqsManagedSseEnabled: 'false' });
 
     const auto = await cli(['handle', '--event', event, '--json', '--mode', 'auto']);
-    expect(parse(auto.stdout).map((r) => r.status)).toEqual(['applied', 'applied', 'compliant', 'applied']);
+    expect(parse(auto.stdout).map((r) => r.status)).toEqual(['applied', 'applied', 'compliant', 'applied', 'skipped']);
     const attrs = await queueAttributes(q.url);
     expect(attrs.SqsManagedSseEnabled).toBe('true');
     expect(JSON.parse(attrs.Policy!).Statement).toHaveLength(1);
@@ -65,7 +66,7 @@ describe('fixbridge handle', () => {
       const run = await cli(['handle', '--event', tempFile('e.json', event), '--json', '--mode', 'auto']);
       expect(run.code).toBe(0);
       const results = parse(run.stdout);
-      expect(results).toHaveLength(4);
+      expect(results.map((r) => r.remediation)).toEqual(remediationsForType('sqs-queue').map((r) => r.id));
       expect(results.every((r) => r.status === 'skipped' && reason.test(r.reason))).toBe(true);
     }
     expect((await queueAttributes(q.url)).Policy).toBeUndefined();
@@ -81,7 +82,7 @@ describe('fixbridge handle', () => {
     expect(run.stdout).toMatch(/before: \(none\)/);
     expect(run.stdout).toMatch(/after: +\{"Version":"2012-10-17"/);
     expect(run.stdout).not.toContain('\u001b[');
-    expect(run.stdout).toMatch(/^2 compliant, 2 planned$/m);
+    expect(run.stdout).toMatch(/^2 compliant, 2 planned, 1 skipped$/m);
   });
 });
 

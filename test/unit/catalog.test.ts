@@ -16,8 +16,8 @@ describe('catalog', () => {
       expect(new Set(r.permissions).size).toBe(r.permissions.length);
     });
 
-    it('maps to at least one control and has a title and risk', () => {
-      expect(r.controls.securityHub.length + r.controls.qualys.length).toBeGreaterThan(0);
+    it('maps to at least one control (Security Hub, Qualys or a seed reference) and has a title and risk', () => {
+      expect(r.controls.securityHub.length + r.controls.qualys.length + r.controls.seeds.length).toBeGreaterThan(0);
       expect(r.title.length).toBeGreaterThan(10);
       expect(['low', 'medium', 'high', 'none']).toContain(r.risk);
     });

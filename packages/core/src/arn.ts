@@ -25,13 +25,15 @@ const ARN_RE = /^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b):([a-z0-9-]+):([a-
 const REGION_RE = /^[a-z]{2}(-[a-z]+)+-\d$/;
 const QUEUE_NAME_RE = /^[A-Za-z0-9_-]{1,80}$|^[A-Za-z0-9_-]{1,75}\.fifo$/;
 const TOPIC_NAME_RE = /^[A-Za-z0-9_-]{1,256}$|^[A-Za-z0-9_-]{1,251}\.fifo$/;
-const BROKER_ID_RE = /^b-[0-9a-f-]+$/;
+/** `b-<uuid>` on AWS; six hex digits on the moto emulator. */
+const BROKER_ID_RE = /^b-[0-9a-f-]+$|^[0-9a-f]{6}$/;
 
 /**
  * Parse an ARN of a resource fixbridge knows. Throws `InputError` naming what is wrong.
  * SQS: arn:aws:sqs:<region>:<account>:<queue-name>
  * SNS: arn:aws:sns:<region>:<account>:<topic-name>
- * MQ:  arn:aws:mq:<region>:<account>:broker:<broker-name>:<broker-id>
+ * MQ:  arn:aws:mq:<region>:<account>:broker:<broker-name>:<broker-id>, or broker:<broker-id> (the
+ *      emulator's form, and `mqBrokerArn`'s when an event names only the broker id)
  */
 export function parseArn(arn: string): ResourceRef {
   const m = ARN_RE.exec(arn.trim());
@@ -47,8 +49,8 @@ export function parseArn(arn: string): ResourceRef {
       return { type: 'sns-topic', arn, partition, region, accountId, name: resource };
     case 'mq': {
       const parts = resource.split(':');
-      const brokerId = parts[2];
-      if (parts[0] !== 'broker' || parts.length !== 3 || !brokerId || !BROKER_ID_RE.test(brokerId)) {
+      const brokerId = parts[parts.length - 1];
+      if (parts[0] !== 'broker' || (parts.length !== 2 && parts.length !== 3) || !brokerId || !BROKER_ID_RE.test(brokerId)) {
         throw new InputError(`malformed ARN "${arn}": expected arn:aws:mq:<region>:<account>:broker:<name>:<broker-id>`);
       }
       return { type: 'mq-broker', arn, partition, region, accountId, name: brokerId };
@@ -56,6 +58,11 @@ export function parseArn(arn: string): ResourceRef {
     default:
       throw new InputError(`unsupported ARN "${arn}": fixbridge handles sqs, sns and mq resources, not "${service}"`);
   }
+}
+
+/** A broker ARN from its id alone (`broker:<id>`); the reader resolves it, and results show the real ARN. */
+export function mqBrokerArn(region: string, accountId: string, brokerId: string): string {
+  return `arn:${partitionOf(region)}:mq:${region}:${accountId}:broker:${brokerId}`;
 }
 
 export function partitionOf(region: string): string {

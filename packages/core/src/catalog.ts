@@ -7,9 +7,40 @@ import { sqsBlockPublicAccess } from './remediations/sqs-block-public-access';
 import { sqsDeadLetterQueue } from './remediations/sqs-dead-letter-queue';
 import { sqsEncryptAtRest } from './remediations/sqs-encrypt-at-rest';
 import { sqsRequireTls } from './remediations/sqs-require-tls';
+import { sqsRequiredTags } from './remediations/sqs-required-tags';
+import { snsEncryptAtRest } from './remediations/sns-encrypt-at-rest';
+import { snsRequireTls } from './remediations/sns-require-tls';
+import { snsDenyHttpSubscriptions } from './remediations/sns-deny-http-subscriptions';
+import { snsBlockPublicAccess } from './remediations/sns-block-public-access';
+import { snsRequiredTags } from './remediations/sns-required-tags';
+import { mqEnableLogging } from './remediations/mq-enable-logging';
+import { mqAutoMinorVersionUpgrade } from './remediations/mq-auto-minor-version-upgrade';
+import { mqNoPublicAccess } from './remediations/mq-no-public-access';
+import { mqActiveStandby } from './remediations/mq-active-standby';
+import { mqRabbitCluster } from './remediations/mq-rabbit-cluster';
+import { mqEncryptWithCmk } from './remediations/mq-encrypt-with-cmk';
+import { mqRequiredTags } from './remediations/mq-required-tags';
 import type { AnyRemediation } from './remediations/types';
 
-export const CATALOG: readonly AnyRemediation[] = [sqsEncryptAtRest, sqsRequireTls, sqsBlockPublicAccess, sqsDeadLetterQueue];
+export const CATALOG: readonly AnyRemediation[] = [
+  sqsEncryptAtRest,
+  sqsRequireTls,
+  sqsBlockPublicAccess,
+  sqsDeadLetterQueue,
+  sqsRequiredTags,
+  snsEncryptAtRest,
+  snsRequireTls,
+  snsDenyHttpSubscriptions,
+  snsBlockPublicAccess,
+  snsRequiredTags,
+  mqEnableLogging,
+  mqAutoMinorVersionUpgrade,
+  mqNoPublicAccess,
+  mqActiveStandby,
+  mqRabbitCluster,
+  mqEncryptWithCmk,
+  mqRequiredTags,
+];
 
 export function findRemediation(id: string, catalog: readonly AnyRemediation[] = CATALOG): AnyRemediation | undefined {
   return catalog.find((r) => r.id === id);

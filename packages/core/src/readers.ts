@@ -2,6 +2,8 @@
 import type { ResourceRef, ResourceType } from './arn';
 import type { Clients } from './aws/clients';
 import { readQueue } from './adapters/sqs';
+import { readTopic } from './adapters/sns';
+import { readBroker } from './adapters/mq';
 
 /** Every base state carries the resource's tags (for exemptions and tag remediations). */
 export interface BaseState {
@@ -14,4 +16,6 @@ export type ResourceReader = (clients: Clients, ref: ResourceRef) => Promise<Bas
 
 export const READERS: Partial<Record<ResourceType, ResourceReader>> = {
   'sqs-queue': readQueue,
+  'sns-topic': readTopic,
+  'mq-broker': readBroker,
 };

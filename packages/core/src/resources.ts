@@ -3,7 +3,7 @@
  * event names can change its compliance, how to find its ARN in an event, and how Security Hub
  * names it. Routing and the deployed EventBridge rules are both built from this table.
  */
-import { partitionOf, queueArnFromUrl, type ResourceType } from './arn';
+import { mqBrokerArn, partitionOf, queueArnFromUrl, type ResourceType } from './arn';
 import type { CloudTrailDetail } from './events/cloudtrail';
 
 export interface ResourceKind {
@@ -34,6 +34,34 @@ export const RESOURCE_KINDS: readonly ResourceKind[] = [
     arnFromCloudTrail(d) {
       const url = str(d.requestParameters?.queueUrl) ?? str(d.responseElements?.queueUrl);
       return url ? queueArnFromUrl(url, d.awsRegion) : undefined;
+    },
+  },
+  {
+    type: 'sns-topic',
+    eventBridgeSource: 'aws.sns',
+    cloudTrailEventSource: 'sns.amazonaws.com',
+    triggerEvents: ['CreateTopic', 'SetTopicAttributes', 'AddPermission', 'RemovePermission', 'Subscribe', 'TagResource', 'UntagResource'],
+    findingResourceTypes: ['AwsSnsTopic'],
+    arnFromCloudTrail(d) {
+      // CreateTopic answers with the ARN; the others name it (tagging calls as resourceArn).
+      return str(d.requestParameters?.topicArn) ?? str(d.requestParameters?.resourceArn) ?? str(d.responseElements?.topicArn);
+    },
+  },
+  {
+    type: 'mq-broker',
+    eventBridgeSource: 'aws.amazonmq',
+    cloudTrailEventSource: 'amazonmq.amazonaws.com',
+    triggerEvents: ['CreateBroker', 'UpdateBroker', 'CreateTags', 'DeleteTags'],
+    // ASFF spells it AwsAmazonMQBroker; the Security Hub API's details key is AwsAmazonMqBroker.
+    findingResourceTypes: ['AwsAmazonMQBroker', 'AwsAmazonMqBroker'],
+    arnFromCloudTrail(d) {
+      // CreateBroker answers with brokerArn; tagging calls name resourceArn (a broker's or a
+      // configuration's); UpdateBroker names only the brokerId.
+      const arn = str(d.responseElements?.brokerArn) ?? str(d.requestParameters?.resourceArn);
+      if (arn) return /:broker:/.test(arn) ? arn : undefined;
+      const id = str(d.requestParameters?.brokerId) ?? str(d.responseElements?.brokerId);
+      const account = d.recipientAccountId ?? d.userIdentity?.accountId;
+      return id && account ? mqBrokerArn(d.awsRegion, account, id) : undefined;
     },
   },
 ];

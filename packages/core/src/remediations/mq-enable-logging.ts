@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import { applyMqOps, isActiveMq, updateBlockReason, type MqBrokerState, type MqOp } from '../adapters/mq';
+import type { Change } from '../results';
+import { defineRemediation } from './types';
+
+export const MqEnableLoggingConfigSchema = z
+  .object({
+    /**
+     * Log settings take effect only when the broker reboots. `never` (default): leave the reboot to a
+     * person or the maintenance window; `immediately`: reboot right after the update (an outage on a
+     * single-instance broker).
+     */
+    rebootPolicy: z.enum(['never', 'immediately']).default('never'),
+  })
+  .strict();
+export type MqEnableLoggingConfig = z.infer<typeof MqEnableLoggingConfigSchema>;
+
+type LogKind = 'general' | 'audit';
+const LOG_FIELD = { general: 'General', audit: 'Audit' } as const;
+
+/** What the broker will log once pending changes apply: the pending value wins over the current one. */
+function willLog(broker: MqBrokerState, kind: LogKind): { on: boolean; pending: boolean } {
+  const pending = broker.logs.pending?.[kind];
+  return pending === undefined ? { on: broker.logs[kind], pending: false } : { on: pending, pending: pending !== broker.logs[kind] };
+}
+
+export const mqEnableLogging = defineRemediation<{ broker: MqBrokerState }, MqEnableLoggingConfig, MqOp>({
+  id: 'mq-enable-logging',
+  title: 'Publish Amazon MQ broker logs to CloudWatch (general; audit too for ActiveMQ)',
+  resourceType: 'mq-broker',
+  controls: { securityHub: ['MQ.2'], qualys: ['303'], seeds: ['000 "MQ.5"', 'NIST AU-12'] },
+  risk: 'medium',
+  permissions: ['mq:DescribeBroker', 'mq:UpdateBroker', 'mq:RebootBroker'],
+  configSchema: MqEnableLoggingConfigSchema,
+
+  async read(ctx) {
+    return { broker: (await ctx.resource()) as MqBrokerState };
+  },
+
+  evaluate({ broker }, config) {
+    // RabbitMQ has no audit logs (UpdateBroker rejects Audit for it).
+    const kinds: LogKind[] = isActiveMq(broker) ? ['general', 'audit'] : ['general'];
+    const label = kinds.length === 2 ? 'general and audit logs' : 'general logs (RabbitMQ has no audit logs)';
+    const off = kinds.filter((k) => !willLog(broker, k).on);
+    if (off.length === 0) {
+      const waiting = kinds.filter((k) => willLog(broker, k).pending);
+      return {
+        kind: 'compliant',
+        reason: waiting.length
+          ? `${label} are enabled, but ${waiting.join(' and ')} logging is pending until the broker reboots (next reboot or maintenance window)`
+          : `${label} are on`,
+      };
+    }
+    const blocked = updateBlockReason(broker);
+    if (blocked) return { kind: 'blocked', reason: blocked };
+
+    // UpdateBroker replaces the whole Logs object: send every kind this engine has.
+    const before = Object.fromEntries(kinds.map((k) => [LOG_FIELD[k], broker.logs[k]]));
+    const after = Object.fromEntries(kinds.map((k) => [LOG_FIELD[k], true]));
+    const outage =
+      broker.deploymentMode === 'SINGLE_INSTANCE'
+        ? 'a reboot of this single-instance broker is an outage (no standby takes over)'
+        : `the ${broker.deploymentMode} broker reboots one instance at a time`;
+    const changes: Change[] = [{ field: 'Logs', description: `turn on ${label}`, before, after }];
+    const ops: MqOp[] = [{ kind: 'update', brokerId: broker.id, logs: after }];
+    let next: string;
+    if (config.rebootPolicy === 'immediately') {
+      changes.push({ field: 'BrokerState', description: `reboot the broker now so the logs take effect: ${outage}`, before: broker.brokerState, after: 'REBOOT_IN_PROGRESS' });
+      ops.push({ kind: 'reboot', brokerId: broker.id });
+      next = `rebootPolicy is immediately, so fixbridge reboots the broker right after the update (${outage})`;
+    } else {
+      next = `rebootPolicy is never: reboot the broker (or wait for its maintenance window) to start logging; ${outage}`;
+    }
+    return {
+      kind: 'plan',
+      reason: `${off.join(' and ')} logging is off; log changes stay pending until the broker reboots, and ${next}`,
+      changes,
+      ops,
+    };
+  },
+
+  apply: (ctx, ops) => applyMqOps(ctx.clients, ops),
+});

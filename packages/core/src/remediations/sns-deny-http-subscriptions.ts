@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { applySnsOps, type SnsOp, type SnsTopicState } from '../adapters/sns';
+import { asList, coversAction, coversResource, principalIsEveryone, wildcardMatch, type Statement } from '../policy';
+import { ensureTopicStatement } from './sns-policy';
+import { defineRemediation } from './types';
+
+export const SnsDenyHttpSubscriptionsConfigSchema = z.object({}).strict();
+export type SnsDenyHttpSubscriptionsConfig = z.infer<typeof SnsDenyHttpSubscriptionsConfigSchema>;
+
+/** True when one condition entry (`operator: {key: value}`) holds for the value "http". */
+function holdsForHttp(operator: string, value: unknown): boolean {
+  const m = /^String(Not)?(Equals|Like)(IgnoreCase)?(IfExists)?$/i.exec(operator);
+  if (!m) return false;
+  const like = m[2]!.toLowerCase() === 'like';
+  const matches = asList(value as unknown[]).some((v) => (like ? wildcardMatch(String(v), 'http') : String(v).toLowerCase() === 'http'));
+  return m[1] ? !matches : matches;
+}
+
+/**
+ * A Deny of SNS:Subscribe for everyone on the topic whose every condition is on SNS:Protocol and
+ * holds for "http" (`StringEquals http`, `StringLike http*`, `StringNotEquals https`, ...).
+ */
+export function deniesHttpSubscriptions(s: Statement, topicArn: string): boolean {
+  const conditions = Object.entries(s.Condition ?? {}).flatMap(([op, block]) => Object.entries(block).map(([key, value]) => ({ op, key, value })));
+  return (
+    s.Effect === 'Deny' &&
+    principalIsEveryone(s.Principal) &&
+    coversAction(s, 'sns:Subscribe') &&
+    coversResource(s, topicArn) &&
+    conditions.length > 0 &&
+    conditions.every((c) => c.key.toLowerCase() === 'sns:protocol' && holdsForHttp(c.op, c.value))
+  );
+}
+
+export const snsDenyHttpSubscriptions = defineRemediation<{ topic: SnsTopicState }, SnsDenyHttpSubscriptionsConfig, SnsOp>({
+  id: 'sns-deny-http-subscriptions',
+  title: 'Deny plain-HTTP subscriptions to an SNS topic (SNS:Protocol http)',
+  resourceType: 'sns-topic',
+  controls: { securityHub: [], qualys: ['438'], seeds: [] },
+  risk: 'low',
+  permissions: ['sns:GetTopicAttributes', 'sns:ListTagsForResource', 'sns:SetTopicAttributes'],
+  configSchema: SnsDenyHttpSubscriptionsConfigSchema,
+
+  async read(ctx) {
+    return { topic: (await ctx.resource()) as SnsTopicState };
+  },
+
+  evaluate({ topic }) {
+    return ensureTopicStatement(topic, {
+      rule: 'deny SNS:Subscribe when SNS:Protocol is http',
+      equivalent: (s) => deniesHttpSubscriptions(s, topic.arn),
+      statement: {
+        Sid: 'FixbridgeDenyHttpSubscriptions',
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 'SNS:Subscribe',
+        Resource: topic.arn,
+        Condition: { StringEquals: { 'SNS:Protocol': 'http' } },
+      },
+    });
+  },
+
+  apply: (ctx, ops) => applySnsOps(ctx.clients, ops),
+});

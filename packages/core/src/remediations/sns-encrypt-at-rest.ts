@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { describeKeyInfo, isAwsManagedAlias, sameKey, type KeyInfo } from '../adapters/kms';
+import { applySnsOps, type SnsOp, type SnsTopicState } from '../adapters/sns';
+import { keyBlockReason, producerServices } from '../kms-safety';
+import { defineRemediation } from './types';
+
+export const SnsEncryptAtRestConfigSchema = z
+  .object({
+    /** Key id, key ARN, alias name or alias ARN of a customer-managed key. Required to remediate. */
+    kmsKeyId: z.string().min(1).optional(),
+  })
+  .strict();
+export type SnsEncryptAtRestConfig = z.infer<typeof SnsEncryptAtRestConfigSchema>;
+
+export interface SnsEncryptAtRestInput {
+  topic: SnsTopicState;
+  /** The configured key, described (when `kmsKeyId` is set). */
+  target?: KeyInfo;
+  /** The key the topic uses now, described (when it has one and `kmsKeyId` is set). */
+  current?: KeyInfo;
+}
+
+const SET_KEY = 'set remediations.sns-encrypt-at-rest.kmsKeyId to a customer-managed KMS key whose policy lets the topic\'s publishers use it';
+/** Why there is no default: alias/aws/sns is usable by no AWS service publisher. */
+const NO_MANAGED_DEFAULT = 'the AWS-managed alias/aws/sns is never a default, as EventBridge, CloudWatch alarms, S3 and other AWS service publishers cannot use it';
+
+export const snsEncryptAtRest = defineRemediation<SnsEncryptAtRestInput, SnsEncryptAtRestConfig, SnsOp>({
+  id: 'sns-encrypt-at-rest',
+  title: 'Encrypt an SNS topic at rest with your KMS key (KmsMasterKeyId)',
+  resourceType: 'sns-topic',
+  controls: { securityHub: ['SNS.1'], qualys: ['290', '518'], seeds: [] },
+  risk: 'medium',
+  permissions: ['sns:GetTopicAttributes', 'sns:ListTagsForResource', 'sns:SetTopicAttributes', 'kms:DescribeKey', 'kms:GetKeyPolicy'],
+  configSchema: SnsEncryptAtRestConfigSchema,
+
+  async read(ctx, config) {
+    const topic = (await ctx.resource()) as SnsTopicState;
+    if (!config.kmsKeyId) return { topic };
+    const target = await describeKeyInfo(ctx.clients, config.kmsKeyId, !isAwsManagedAlias(config.kmsKeyId));
+    const currentId = topic.attributes.KmsMasterKeyId;
+    const current = currentId ? await describeKeyInfo(ctx.clients, currentId, false) : undefined;
+    return { topic, target, current };
+  },
+
+  evaluate({ topic, target, current }, config) {
+    const currentKey = topic.attributes.KmsMasterKeyId || null;
+    if (!config.kmsKeyId) {
+      if (!currentKey) return { kind: 'blocked', reason: `the topic is not encrypted at rest and no key is configured: ${SET_KEY} (${NO_MANAGED_DEFAULT})` };
+      if (isAwsManagedAlias(currentKey)) return { kind: 'blocked', reason: `the topic uses the AWS-managed key ${currentKey}, not a customer-managed one: ${SET_KEY}` };
+      return { kind: 'compliant', reason: `encrypted with KMS key ${currentKey}` };
+    }
+    if (currentKey === config.kmsKeyId || sameKey(current, target)) {
+      return { kind: 'compliant', reason: `encrypted with the configured key ${config.kmsKeyId}` };
+    }
+    const blocked = keyBlockReason(target ?? { requested: config.kmsKeyId, found: false, policy: null }, producerServices(topic.policy, 'sns:Publish'));
+    if (blocked) return { kind: 'blocked', reason: blocked };
+    return {
+      kind: 'plan',
+      reason: currentKey ? `the topic uses key ${currentKey}, not the configured ${config.kmsKeyId}` : 'the topic is not encrypted at rest',
+      changes: [{ field: 'KmsMasterKeyId', description: `encrypt with KMS key ${config.kmsKeyId}`, before: currentKey, after: config.kmsKeyId }],
+      ops: [{ kind: 'set-attribute', topicArn: topic.arn, name: 'KmsMasterKeyId', value: config.kmsKeyId }],
+    };
+  },
+
+  apply: (ctx, ops) => applySnsOps(ctx.clients, ops),
+});
