@@ -79,8 +79,9 @@ describe('fixbridge handle', () => {
     expect(run.stderr).toBe('');
     expect(run.stdout).toContain('PLANNED');
     expect(run.stdout).toContain('sqs-require-tls');
-    expect(run.stdout).toMatch(/before: \(none\)/);
-    expect(run.stdout).toMatch(/after: +\{"Version":"2012-10-17"/);
+    expect(run.stdout).toMatch(/~ Policy: add statement FixbridgeDenyInsecureTransport/);
+    expect(run.stdout).toMatch(/^ +\+ \{"Sid":"FixbridgeDenyInsecureTransport","Effect":"Deny"/m);
+    expect(run.stdout).toMatch(/before: \(none\)\n +after: +\{"name":".*-dlq"/);
     expect(run.stdout).not.toContain('\u001b[');
     expect(run.stdout).toMatch(/^2 compliant, 2 planned, 1 skipped$/m);
   });

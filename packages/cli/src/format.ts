@@ -27,6 +27,21 @@ function brief(value: unknown, max = 400): string {
   return text.length > max ? `${text.slice(0, max - 1)}… (--json shows all)` : text;
 }
 
+function statementTexts(doc: unknown): string[] | undefined {
+  if (doc === null || doc === undefined) return [];
+  if (typeof doc !== 'object' || !('Statement' in doc)) return undefined;
+  const st = (doc as { Statement: unknown }).Statement;
+  return (Array.isArray(st) ? st : [st]).map((x) => JSON.stringify(x));
+}
+
+/** For whole-policy changes, the statements removed and added (the rest is unchanged). */
+function policyDiff(before: unknown, after: unknown): { removed: string[]; added: string[]; kept: number } | undefined {
+  const b = statementTexts(before);
+  const a = statementTexts(after);
+  if (!b || !a || (before == null && after == null)) return undefined;
+  return { removed: b.filter((x) => !a.includes(x)), added: a.filter((x) => !b.includes(x)), kept: a.filter((x) => b.includes(x)).length };
+}
+
 export function formatResults(results: Result[], style: Style): string {
   if (results.length === 0) return 'no results\n';
   const width = Math.max(...results.map((r) => r.status.length));
@@ -38,6 +53,13 @@ export function formatResults(results: Result[], style: Style): string {
     lines.push(`${indent}${r.reason}`);
     for (const c of r.changes) {
       lines.push(`${indent}~ ${c.field}: ${c.description}`);
+      const diff = policyDiff(c.before, c.after);
+      if (diff) {
+        for (const s of diff.removed) lines.push(`${indent}    - ${paint(style, 'red', brief(s))}`);
+        for (const s of diff.added) lines.push(`${indent}    + ${paint(style, 'green', brief(s))}`);
+        if (diff.kept) lines.push(`${indent}    (${diff.kept} other statement${diff.kept === 1 ? '' : 's'} unchanged)`);
+        continue;
+      }
       lines.push(`${indent}    before: ${paint(style, 'red', brief(c.before))}`);
       lines.push(`${indent}    after:  ${paint(style, 'green', brief(c.after))}`);
     }

@@ -226,3 +226,13 @@ export function keyPolicyMissingActions(keyPolicy: PolicyDocument | null, servic
 export function serializePolicy(doc: PolicyDocument): string {
   return JSON.stringify(doc);
 }
+
+/** Policy text with whitespace normalized, to compare what was read with what is live. */
+export function canonicalPolicyText(policy: string | null | undefined): string {
+  if (!policy) return '';
+  try {
+    return JSON.stringify(JSON.parse(policy));
+  } catch {
+    return policy;
+  }
+}

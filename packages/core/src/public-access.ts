@@ -1,5 +1,6 @@
 /** Shared by the SQS and SNS "block public access" remediations: find and scope public statements. Pure. */
-import { isPublicAllow, statementsOf, type PolicyDocument, type Statement } from './policy';
+import type { Change } from './results';
+import { isPublicAllow, replaceStatement, statementsOf, type PolicyDocument, type Statement } from './policy';
 
 export function publicStatementIndexes(policy: PolicyDocument | null, relevant: (s: Statement) => boolean = () => true): number[] {
   return statementsOf(policy)
@@ -31,4 +32,23 @@ export function scopeToOwner(
     statement: { ...stmt, Principal: { AWS: `arn:${owner.partition}:iam::${owner.accountId}:root` } },
     description: `scope ${label} to account ${owner.accountId} (principal was everyone)`,
   };
+}
+
+/**
+ * Scope every statement at `indexes` (see `scopeToOwner`), one change per statement with its own
+ * before/after; every other statement of the policy is kept exactly as it was.
+ */
+export function scopePublicStatements(
+  policy: PolicyDocument,
+  indexes: number[],
+  owner: { accountId: string; partition: string; organizationId?: string | undefined },
+): { after: PolicyDocument; changes: Change[] } {
+  let after = policy;
+  const changes = indexes.map((i) => {
+    const before = statementsOf(after)[i]!;
+    const { statement, description } = scopeToOwner(before, owner);
+    after = replaceStatement(after, i, statement);
+    return { field: `Policy.Statement[${i}]`, description, before, after: statement };
+  });
+  return { after, changes };
 }

@@ -96,7 +96,7 @@ function routeCloudTrail(trigger: Extract<Trigger, { kind: 'cloudtrail' }>, conf
     }));
   }
   const arn = kind.arnFromCloudTrail(d);
-  if (!arn) return none(`${d.eventName} event names no ${RESOURCE_TYPE_LABEL[kind.type]} (no queue URL / ARN in requestParameters or responseElements)`);
+  if (!arn) return none(`${d.eventName} event names no ${RESOURCE_TYPE_LABEL[kind.type]} (no identifier in requestParameters or responseElements)`);
   const ref = parseArn(arn);
   if (remediations.length === 0) return none(`no remediation handles ${RESOURCE_TYPE_LABEL[kind.type]} resources`, arn);
 

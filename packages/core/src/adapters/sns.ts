@@ -5,7 +5,7 @@ import { GetTopicAttributesCommand, ListTagsForResourceCommand, SetTopicAttribut
 import type { ResourceRef } from '../arn';
 import type { Clients } from '../aws/clients';
 import { ResourceNotFoundError } from '../errors';
-import { parsePolicy, type PolicyDocument } from '../policy';
+import { canonicalPolicyText, parsePolicy, type PolicyDocument } from '../policy';
 
 export interface SnsTopicState {
   kind: 'sns-topic';
@@ -56,15 +56,6 @@ export type SnsOp =
   | { kind: 'tag'; topicArn: string; tags: Record<string, string> };
 
 /** Policy text compared by meaning, not by whitespace or key order of the JSON. */
-function canonical(policy: string | null | undefined): string {
-  if (!policy) return '';
-  try {
-    return JSON.stringify(JSON.parse(policy));
-  } catch {
-    return policy;
-  }
-}
-
 /** Perform SNS operations in order. A policy edited by someone else since it was read is not overwritten. */
 export async function applySnsOps(clients: Clients, ops: SnsOp[]): Promise<void> {
   for (const op of ops) {
@@ -72,7 +63,7 @@ export async function applySnsOps(clients: Clients, ops: SnsOp[]): Promise<void>
       await clients.sns.send(new TagResourceCommand({ ResourceArn: op.topicArn, Tags: Object.entries(op.tags).map(([Key, Value]) => ({ Key, Value })) }));
       continue;
     }
-    if (op.expectPolicy !== undefined && canonical((await topicAttributes(clients, op.topicArn)).Policy) !== canonical(op.expectPolicy)) {
+    if (op.expectPolicy !== undefined && canonicalPolicyText((await topicAttributes(clients, op.topicArn)).Policy) !== canonicalPolicyText(op.expectPolicy)) {
       throw new Error('the topic policy changed after it was read; nothing was written (run again to re-plan)');
     }
     await clients.sns.send(new SetTopicAttributesCommand({ TopicArn: op.topicArn, AttributeName: op.name, AttributeValue: op.value }));

@@ -13,7 +13,7 @@ import {
 import type { ResourceRef } from '../arn';
 import type { Clients } from '../aws/clients';
 import { ResourceNotFoundError } from '../errors';
-import { parsePolicy, type PolicyDocument } from '../policy';
+import { canonicalPolicyText, parsePolicy, type PolicyDocument } from '../policy';
 
 export interface SqsQueueState {
   kind: 'sqs-queue';
@@ -108,19 +108,10 @@ export async function applySqsOps(clients: Clients, ops: SqsOp[]): Promise<void>
     }
     if (op.expectPolicy !== undefined) {
       const live = (await readQueueAttributes(clients, op.url)).Policy ?? null;
-      if (normalizePolicyText(live) !== normalizePolicyText(op.expectPolicy)) {
+      if (canonicalPolicyText(live) !== canonicalPolicyText(op.expectPolicy)) {
         throw new Error('the queue policy changed after it was read; nothing was written (run again to re-plan)');
       }
     }
     await setQueueAttributes(clients, op.url, op.attributes);
-  }
-}
-
-function normalizePolicyText(p: string | null | undefined): string {
-  if (!p) return '';
-  try {
-    return JSON.stringify(JSON.parse(p));
-  } catch {
-    return p;
   }
 }

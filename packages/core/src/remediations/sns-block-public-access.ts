@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { applySnsOps, type SnsOp, type SnsTopicState } from '../adapters/sns';
-import { coversAction, replaceStatement, statementsOf, type Statement } from '../policy';
-import { publicStatementIndexes, scopeToOwner } from '../public-access';
+import { coversAction, type Statement } from '../policy';
+import { publicStatementIndexes, scopePublicStatements } from '../public-access';
 import { topicPolicyOp } from './sns-policy';
 import { defineRemediation } from './types';
 
@@ -30,13 +30,7 @@ export const snsBlockPublicAccess = defineRemediation<{ topic: SnsTopicState }, 
     const indexes = publicStatementIndexes(topic.policy, letsShare);
     if (indexes.length === 0) return { kind: 'compliant', reason: 'no statement lets everyone publish, subscribe or receive' };
     const owner = { accountId: topic.accountId, partition: topic.arn.split(':')[1] ?? 'aws', organizationId: settings.organizationId };
-    let after = topic.policy!;
-    const changes = indexes.map((i) => {
-      const before = statementsOf(after)[i]!;
-      const { statement, description } = scopeToOwner(before, owner);
-      after = replaceStatement(after, i, statement);
-      return { field: `Policy.Statement[${i}]`, description, before, after: statement };
-    });
+    const { after, changes } = scopePublicStatements(topic.policy!, indexes, owner);
     return {
       kind: 'plan',
       reason: `${indexes.length} statement(s) let everyone publish, subscribe or receive, with no condition scoping the callers`,

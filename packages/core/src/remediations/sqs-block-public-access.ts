@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { applySqsOps, type SqsOp, type SqsQueueState } from '../adapters/sqs';
-import { scopeToOwner, publicStatementIndexes } from '../public-access';
-import { replaceStatement, serializePolicy, statementsOf } from '../policy';
+import { publicStatementIndexes, scopePublicStatements } from '../public-access';
+import { serializePolicy } from '../policy';
 import { defineRemediation } from './types';
 
 export const SqsBlockPublicAccessConfigSchema = z.object({}).strict();
@@ -23,14 +23,8 @@ export const sqsBlockPublicAccess = defineRemediation<{ queue: SqsQueueState }, 
   evaluate({ queue }, _config, settings) {
     const indexes = publicStatementIndexes(queue.policy);
     if (indexes.length === 0) return { kind: 'compliant', reason: queue.policy ? 'no statement allows public access' : 'the queue has no policy' };
-    let after = queue.policy!;
-    const changes = [];
-    for (const i of indexes) {
-      const before = statementsOf(after)[i]!;
-      const { statement, description } = scopeToOwner(before, { accountId: queue.accountId, partition: queue.arn.split(':')[1] ?? 'aws', organizationId: settings.organizationId });
-      after = replaceStatement(after, i, statement);
-      changes.push({ field: `Policy.Statement[${i}]`, description, before, after: statement });
-    }
+    const owner = { accountId: queue.accountId, partition: queue.arn.split(':')[1] ?? 'aws', organizationId: settings.organizationId };
+    const { after, changes } = scopePublicStatements(queue.policy!, indexes, owner);
     return {
       kind: 'plan',
       reason: `${indexes.length} statement(s) allow access to everyone with no condition scoping the callers`,
