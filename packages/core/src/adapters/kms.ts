@@ -56,3 +56,17 @@ export function sameKey(a: KeyInfo | undefined, b: KeyInfo | undefined): boolean
   if (a.found && b.found) return a.keyId === b.keyId;
   return a.requested === b.requested;
 }
+
+/**
+ * The configured key (with its policy, unless AWS-managed) and the key a resource uses now (without),
+ * for the encrypt remediations. Nothing is read when no key is configured.
+ */
+export async function readTargetAndCurrentKey(
+  clients: Clients,
+  configured: string | undefined,
+  currentId: string | undefined,
+): Promise<{ target?: KeyInfo; current?: KeyInfo }> {
+  if (!configured) return {};
+  const target = await describeKeyInfo(clients, configured, !isAwsManagedAlias(configured));
+  return currentId ? { target, current: await describeKeyInfo(clients, currentId, false) } : { target };
+}

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { describeKeyInfo, isAwsManagedAlias, sameKey, type KeyInfo } from '../adapters/kms';
+import { isAwsManagedAlias, readTargetAndCurrentKey, sameKey, type KeyInfo } from '../adapters/kms';
 import { applySnsOps, type SnsOp, type SnsTopicState } from '../adapters/sns';
 import { keyBlockReason, producerServices } from '../kms-safety';
 import { defineRemediation } from './types';
@@ -35,11 +35,7 @@ export const snsEncryptAtRest = defineRemediation<SnsEncryptAtRestInput, SnsEncr
 
   async read(ctx, config) {
     const topic = (await ctx.resource()) as SnsTopicState;
-    if (!config.kmsKeyId) return { topic };
-    const target = await describeKeyInfo(ctx.clients, config.kmsKeyId, !isAwsManagedAlias(config.kmsKeyId));
-    const currentId = topic.attributes.KmsMasterKeyId;
-    const current = currentId ? await describeKeyInfo(ctx.clients, currentId, false) : undefined;
-    return { topic, target, current };
+    return { topic, ...(await readTargetAndCurrentKey(ctx.clients, config.kmsKeyId, topic.attributes.KmsMasterKeyId)) };
   },
 
   evaluate({ topic, target, current }, config) {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { applySqsOps, type SqsOp, type SqsQueueState } from '../adapters/sqs';
-import { describeKeyInfo, isAwsManagedAlias, sameKey, type KeyInfo } from '../adapters/kms';
+import { readTargetAndCurrentKey, sameKey, type KeyInfo } from '../adapters/kms';
 import { keyBlockReason, producerServices } from '../kms-safety';
 import { defineRemediation } from './types';
 
@@ -33,11 +33,7 @@ export const sqsEncryptAtRest = defineRemediation<SqsEncryptAtRestInput, SqsEncr
 
   async read(ctx, config) {
     const queue = (await ctx.resource()) as SqsQueueState;
-    if (!config.kmsKeyId) return { queue };
-    const target = await describeKeyInfo(ctx.clients, config.kmsKeyId, !isAwsManagedAlias(config.kmsKeyId));
-    const currentId = queue.attributes.KmsMasterKeyId;
-    const current = currentId ? await describeKeyInfo(ctx.clients, currentId, false) : undefined;
-    return { queue, target, current };
+    return { queue, ...(await readTargetAndCurrentKey(ctx.clients, config.kmsKeyId, queue.attributes.KmsMasterKeyId)) };
   },
 
   evaluate({ queue, target, current }, config) {
