@@ -20,10 +20,10 @@ export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true
 unset AWS_PROFILE AWS_SESSION_TOKEN
 
 rm -rf "$DIR"
-bold "== Seeding misconfigured resources"
+bold "== Seeding misconfigured queues, a topic and a broker"
 npx tsx scripts/demo/seed.ts seed "$DIR"
 
-bold "== The queues before"
+bold "== The resources before"
 npx tsx scripts/demo/seed.ts show orders payments.fifo legacy-batch
 
 step npx fixbridge list
@@ -43,9 +43,15 @@ step npx fixbridge handle --event "$DIR/legacy-batch-created.json" --config "$DI
 bold "== 5. A Security Hub SQS.3 finding for 'orders' now finds it compliant: no write"
 step npx fixbridge handle --event "$DIR/orders-finding-sqs3.json" --config "$DIR/config.json" --mode auto --json
 
-bold "== 6. Bad input is one clear line and exit code 2"
+bold "== 6. An SNS topic: TLS and HTTP-subscription denies added, public statement scoped; encryption BLOCKED (the key does not let EventBridge publish)"
+step npx fixbridge handle --event "$DIR/alerts-created.json" --config "$DIR/config.json" --mode auto
+
+bold "== 7. An Amazon MQ broker: logs and minor upgrades fixed (logs pending until reboot); immutable settings reported, never attempted"
+step npx fixbridge handle --event "$DIR/orders-broker-created.json" --config "$DIR/config.json" --mode auto
+
+bold "== 8. Bad input is one clear line and exit code 2"
 step npx fixbridge run sqs-require-tls --resource arn:aws:sqs:us-east-1:12345:orders
 
-bold "== The queues after"
+bold "== The resources after"
 npx tsx scripts/demo/seed.ts show orders payments.fifo legacy-batch
 bold "Done. The emulator is stopped on exit; nothing outside 127.0.0.1 was touched."

@@ -7,11 +7,15 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CreateAliasCommand, CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { CreateQueueCommand, GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient, TagQueueCommand } from '@aws-sdk/client-sqs';
+import { CreateTopicCommand, GetTopicAttributesCommand, SetTopicAttributesCommand, SNSClient } from '@aws-sdk/client-sns';
+import { CreateBrokerCommand, DescribeBrokerCommand, ListBrokersCommand, MqClient } from '@aws-sdk/client-mq';
 
 const ACCOUNT = '123456789012';
 const REGION = process.env.AWS_REGION ?? 'us-east-1';
 const sqs = new SQSClient({ region: REGION });
 const kms = new KMSClient({ region: REGION });
+const sns = new SNSClient({ region: REGION });
+const mq = new MqClient({ region: REGION });
 const arn = (name: string) => `arn:aws:sqs:${REGION}:${ACCOUNT}:${name}`;
 const fixtures = join(import.meta.dirname, '..', '..', 'test', 'fixtures');
 
@@ -74,13 +78,75 @@ async function seed(dir: string): Promise<void> {
     writeFileSync(join(dir, `${q.name}-created.json`), JSON.stringify(createQueueEvent(q.name), null, 2));
     console.log(`  created queue ${q.name.padEnd(14)} ${q.note}`);
   }
+  await seedTopic(dir);
+  await seedBroker(dir);
   const finding = JSON.parse(readFileSync(join(fixtures, 'securityhub-imported-sqs1.json'), 'utf8'));
   finding.detail.findings[0].Compliance.SecurityControlId = 'SQS.3';
   finding.detail.findings[0].GeneratorId = 'security-control/SQS.3';
   finding.detail.findings[0].Title = 'SQS queue access policies should not allow public access';
   writeFileSync(join(dir, 'orders-finding-sqs3.json'), JSON.stringify(finding, null, 2));
-  writeFileSync(join(dir, 'config.json'), JSON.stringify({ remediations: { 'sqs-encrypt-at-rest': { kmsKeyId: 'alias/fixbridge-demo' }, 'sqs-dead-letter-queue': { maxReceiveCount: 3 } } }, null, 2));
+  const config = {
+    remediations: {
+      'sqs-encrypt-at-rest': { kmsKeyId: 'alias/fixbridge-demo' },
+      'sqs-dead-letter-queue': { maxReceiveCount: 3 },
+      'sns-encrypt-at-rest': { kmsKeyId: 'alias/fixbridge-demo' },
+    },
+  };
+  writeFileSync(join(dir, 'config.json'), JSON.stringify(config, null, 2));
   console.log(`  created key alias/fixbridge-demo; events and config written to ${dir}`);
+}
+
+async function seedTopic(dir: string): Promise<void> {
+  const topicArn = (await sns.send(new CreateTopicCommand({ Name: 'alerts' }))).TopicArn!;
+  const policy = {
+    Version: '2012-10-17',
+    Statement: [
+      { Sid: 'FromEventBridge', Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sns:Publish', Resource: topicArn },
+      { Sid: 'AnyonePublishes', Effect: 'Allow', Principal: { AWS: '*' }, Action: ['SNS:Publish', 'SNS:Subscribe'], Resource: topicArn },
+    ],
+  };
+  await sns.send(new SetTopicAttributesCommand({ TopicArn: topicArn, AttributeName: 'Policy', AttributeValue: JSON.stringify(policy) }));
+  const e = JSON.parse(readFileSync(join(fixtures, 'cloudtrail-sns-create-topic.json'), 'utf8'));
+  e.detail.requestParameters.name = 'alerts';
+  e.detail.responseElements.topicArn = topicArn;
+  writeFileSync(join(dir, 'alerts-created.json'), JSON.stringify(e, null, 2));
+  console.log(`  created topic alerts         open to everyone, fed by EventBridge, unencrypted`);
+}
+
+async function seedBroker(dir: string): Promise<void> {
+  const out = await mq.send(
+    new CreateBrokerCommand({
+      BrokerName: 'orders-broker',
+      EngineType: 'ACTIVEMQ',
+      EngineVersion: '5.17.6',
+      HostInstanceType: 'mq.t3.micro',
+      DeploymentMode: 'SINGLE_INSTANCE',
+      PubliclyAccessible: true,
+      AutoMinorVersionUpgrade: false,
+      Logs: { General: false, Audit: false },
+      Users: [{ Username: 'admin', Password: 'demo-password-123' }],
+    }),
+  );
+  const e = JSON.parse(readFileSync(join(fixtures, 'cloudtrail-mq-create-broker.json'), 'utf8'));
+  e.detail.responseElements = { brokerId: out.BrokerId, brokerArn: out.BrokerArn };
+  writeFileSync(join(dir, 'orders-broker-created.json'), JSON.stringify(e, null, 2));
+  console.log(`  created broker orders-broker single-instance ActiveMQ, public, no logs, no auto minor upgrades`);
+}
+
+async function showTopicAndBroker(): Promise<void> {
+  const topicArn = `arn:aws:sns:${REGION}:${ACCOUNT}:alerts`;
+  const t = (await sns.send(new GetTopicAttributesCommand({ TopicArn: topicArn }))).Attributes ?? {};
+  console.log('  topic alerts');
+  console.log(`    encryption: ${t.KmsMasterKeyId ?? 'none'}`);
+  for (const st of JSON.parse(t.Policy ?? '{"Statement":[]}').Statement as { Sid?: string; Effect: string; Principal: unknown; Action: unknown; Condition?: unknown }[]) {
+    console.log(`      ${st.Sid ?? '(no Sid)'}: ${st.Effect} ${JSON.stringify(st.Principal)} ${JSON.stringify(st.Action)}${st.Condition ? ` if ${JSON.stringify(st.Condition)}` : ''}`);
+  }
+  const summary = (await mq.send(new ListBrokersCommand({}))).BrokerSummaries?.find((b) => b.BrokerName === 'orders-broker');
+  if (!summary?.BrokerId) return;
+  const b = await mq.send(new DescribeBrokerCommand({ BrokerId: summary.BrokerId }));
+  console.log('  broker orders-broker');
+  console.log(`    logs: general=${b.Logs?.General} audit=${b.Logs?.Audit}${b.PendingLogs ? ` (pending: ${JSON.stringify(b.PendingLogs)})` : ''}`);
+  console.log(`    autoMinorVersionUpgrade: ${b.AutoMinorVersionUpgrade}, publiclyAccessible: ${b.PubliclyAccessible}, deploymentMode: ${b.DeploymentMode}`);
 }
 
 async function show(names: string[]): Promise<void> {
@@ -94,6 +160,7 @@ async function show(names: string[]): Promise<void> {
     console.log(`    policy: ${stmts.length ? '' : 'none'}`);
     for (const s of stmts) console.log(`      ${s.Sid ?? '(no Sid)'}: ${s.Effect} ${JSON.stringify(s.Principal)}${s.Condition ? ` if ${JSON.stringify(s.Condition)}` : ''}`);
   }
+  await showTopicAndBroker();
 }
 
 const [cmd, ...args] = process.argv.slice(2);
