@@ -10,7 +10,7 @@ DIR=.cache/demo
 bold() { if [ -t 1 ]; then printf '\n\033[1m%s\033[0m\n' "$*"; else printf '\n%s\n' "$*"; fi; }
 step() { bold "\$ $*"; local rc=0; "$@" || rc=$?; [ "$rc" -eq 0 ] || echo "(exit code $rc)"; }
 
-[ -d node_modules ] || npm install --no-audit --no-fund
+[ -d node_modules ] || npm ci --no-audit --no-fund
 
 bold "== Starting the AWS API emulator (moto) on 127.0.0.1:$PORT"
 endpoint=$(bash scripts/emulator/start.sh "$PORT")
