@@ -25,6 +25,7 @@ import {
   type Result,
 } from '@fixbridge/core';
 import { formatCatalog, formatResults, type Style } from './format';
+import { historyCommand, rollbackCommand } from './history';
 
 const USAGE = `fixbridge ${VERSION} — safe, automated remediation for AWS SQS, SNS and Amazon MQ
 
@@ -32,10 +33,13 @@ Usage:
   fixbridge handle --event <file|->                      process one EventBridge event (or runbook request)
   fixbridge run <remediation-id|control-id> --resource <arn>   run a runbook by hand
   fixbridge list                                         show the catalog
+  fixbridge history <resource-arn> [--table <name>]      the deployed engine's changes to a resource
+  fixbridge rollback <change-id> [--table <name>]        restore a change's "before" (dry-run unless --mode auto)
 
 Options:
   --mode dry-run|approval|auto   override every configured mode (default: config, else dry-run)
   --config <file>                engine config JSON (see README "Configuration")
+  --table <name>                 history table (default: FIXBRIDGE_HISTORY_TABLE)
   --json                         print {"results":[...]} (or the catalog) as JSON on stdout
   --no-color                     never colour the output
   -h, --help                     show this help
@@ -50,6 +54,7 @@ const OPTIONS = {
   resource: { type: 'string' },
   mode: { type: 'string' },
   config: { type: 'string' },
+  table: { type: 'string' },
   json: { type: 'boolean' },
   'no-color': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -146,8 +151,12 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
       const results = await runItems(items, deps(config, mode, io));
       return report(results, values.json, style, io);
     }
+    case 'history':
+      return historyCommand(rest, { table: values.table, json: values.json }, io);
+    case 'rollback':
+      return rollbackCommand(rest, { table: values.table, json: values.json, mode }, style, io);
     default:
-      throw new InputError(`unknown command "${command}" (commands: handle, run, list; see "fixbridge --help")`);
+      throw new InputError(`unknown command "${command}" (commands: handle, run, list, history, rollback; see "fixbridge --help")`);
   }
 }
 

@@ -22,3 +22,4 @@ export * from './adapters/kms';
 export * from './adapters/sns';
 export * from './adapters/mq';
 export * from './tags';
+export * from './deploy';

@@ -14,7 +14,7 @@ import type { Mode } from './results';
 import type { AnyRemediation } from './remediations/types';
 
 export interface TriggerInfo {
-  kind: 'cloudtrail' | 'finding' | 'custom-action' | 'runbook';
+  kind: 'cloudtrail' | 'finding' | 'custom-action' | 'runbook' | 'sweep';
   /** EventBridge event id (absent for runbook requests). */
   eventId?: string | undefined;
   eventName?: string | undefined;

@@ -1,0 +1,75 @@
+/**
+ * The daily sweep: the schedule asks the engine to re-check every resource. The router lists the
+ * resources of each type the catalog remediates (in its own account and region) and queues one work
+ * item per resource and remediation (trigger kind `sweep`: a resource deleted meanwhile is skipped).
+ */
+import { ListBrokersCommand } from '@aws-sdk/client-mq';
+import { ListTopicsCommand } from '@aws-sdk/client-sns';
+import { ListQueuesCommand } from '@aws-sdk/client-sqs';
+import { parseArn, queueArnFromUrl, type ResourceType } from '../arn';
+import type { Clients } from '../aws/clients';
+import { CATALOG, remediationsForType } from '../catalog';
+import type { AnyRemediation } from '../remediations/types';
+import type { WorkItem } from '../routing';
+
+export const SCHEDULE_SOURCE = 'aws.events';
+export const SCHEDULED_EVENT = 'Scheduled Event';
+
+/** An EventBridge schedule event, which the router answers with a sweep. */
+export function isScheduledEvent(raw: unknown): raw is { id: string; source: string; 'detail-type': string } {
+  const e = raw as Record<string, unknown> | null;
+  return typeof e === 'object' && e !== null && e.source === SCHEDULE_SOURCE && e['detail-type'] === SCHEDULED_EVENT && typeof e.id === 'string';
+}
+
+async function all<T>(page: (token: string | undefined) => Promise<{ items?: T[] | undefined; next?: string | undefined }>): Promise<T[]> {
+  const out: T[] = [];
+  let token: string | undefined;
+  do {
+    const p = await page(token);
+    out.push(...(p.items ?? []));
+    token = p.next;
+  } while (token);
+  return out;
+}
+
+/** How to list each resource type, and the one IAM action that takes. */
+export const SWEEP_LISTERS: Record<ResourceType, { permission: string; list(clients: Clients): Promise<string[]> }> = {
+  'sqs-queue': {
+    permission: 'sqs:ListQueues',
+    list: async (c) =>
+      (await all((NextToken) => c.sqs.send(new ListQueuesCommand({ NextToken, MaxResults: 1000 })).then((o) => ({ items: o.QueueUrls, next: o.NextToken })))).map((url) =>
+        queueArnFromUrl(url, c.region),
+      ),
+  },
+  'sns-topic': {
+    permission: 'sns:ListTopics',
+    list: async (c) => (await all((NextToken) => c.sns.send(new ListTopicsCommand({ NextToken })).then((o) => ({ items: o.Topics, next: o.NextToken })))).flatMap((t) => t.TopicArn ?? []),
+  },
+  'mq-broker': {
+    permission: 'mq:ListBrokers',
+    list: async (c) =>
+      (await all((NextToken) => c.mq.send(new ListBrokersCommand({ NextToken, MaxResults: 100 })).then((o) => ({ items: o.BrokerSummaries, next: o.NextToken })))).flatMap((b) => b.BrokerArn ?? []),
+  },
+};
+
+function sweptTypes(catalog: readonly AnyRemediation[]): ResourceType[] {
+  return [...new Set(catalog.map((r) => r.resourceType))];
+}
+
+/** The IAM actions the sweep needs: one list action per resource type the catalog remediates. */
+export function sweepPermissions(catalog: readonly AnyRemediation[] = CATALOG): string[] {
+  return sweptTypes(catalog).map((t) => SWEEP_LISTERS[t].permission).sort();
+}
+
+export async function sweepItems(clients: Clients, eventId: string, catalog: readonly AnyRemediation[] = CATALOG): Promise<WorkItem[]> {
+  const items: WorkItem[] = [];
+  for (const type of sweptTypes(catalog)) {
+    for (const arn of await SWEEP_LISTERS[type].list(clients)) {
+      const ref = parseArn(arn);
+      for (const r of remediationsForType(type, catalog)) {
+        items.push({ remediation: r, resourceArn: ref.arn, ref, trigger: { kind: 'sweep', eventId, eventName: SCHEDULED_EVENT } });
+      }
+    }
+  }
+  return items;
+}

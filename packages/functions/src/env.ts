@@ -1,0 +1,42 @@
+/**
+ * What the stack tells each function through its environment. The stack and the functions share
+ * these names; a missing or malformed value stops the function at cold start with a clear error.
+ */
+import { z } from 'zod';
+import { firstIssue, InputError } from '@fixbridge/core';
+
+export const ENV = {
+  configParameter: 'FIXBRIDGE_CONFIG_PARAMETER',
+  workQueueUrl: 'FIXBRIDGE_WORK_QUEUE_URL',
+  historyTable: 'FIXBRIDGE_HISTORY_TABLE',
+  historyRetentionDays: 'FIXBRIDGE_HISTORY_RETENTION_DAYS',
+  lockSeconds: 'FIXBRIDGE_LOCK_SECONDS',
+  topicArn: 'FIXBRIDGE_TOPIC_ARN',
+  eventBus: 'FIXBRIDGE_EVENT_BUS',
+  hubAccountId: 'FIXBRIDGE_HUB_ACCOUNT_ID',
+  memberRoleName: 'FIXBRIDGE_MEMBER_ROLE_NAME',
+  externalId: 'FIXBRIDGE_EXTERNAL_ID',
+} as const;
+
+const text = z.string().min(1, 'must be set');
+const seconds = z.coerce.number().int().positive();
+
+export const RouterEnvSchema = z.object({ [ENV.configParameter]: text, [ENV.workQueueUrl]: z.url() });
+
+export const EngineEnvSchema = z.object({
+  [ENV.configParameter]: text,
+  [ENV.historyTable]: text,
+  [ENV.historyRetentionDays]: seconds.default(400),
+  [ENV.lockSeconds]: seconds.default(900),
+  [ENV.topicArn]: text,
+  [ENV.eventBus]: text.default('default'),
+  [ENV.hubAccountId]: z.string().regex(/^\d{12}$/, 'must be a 12-digit account id'),
+  [ENV.memberRoleName]: text,
+  [ENV.externalId]: text,
+});
+
+export function readEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) throw new InputError(`environment: ${firstIssue(parsed.error)}`);
+  return parsed.data;
+}

@@ -1,0 +1,162 @@
+/**
+ * The hub: where the engine runs. EventBridge rules (CloudTrail per service, Security Hub findings,
+ * the custom actions, a daily schedule) → router → SQS FIFO work queue (one message group per
+ * resource) → worker → history table, Security Hub, the bus and the notification topic.
+ */
+import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { AttributeType, BillingMode, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { CfnEventBusPolicy, EventBus, Rule, Schedule, type IRuleTarget } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { ManagedPolicy, Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { ParameterTier, StringParameter } from 'aws-cdk-lib/aws-ssm';
+import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
+import { Function as SstFunction, type StackContext } from 'sst/constructs';
+import { CUSTOM_ACTIONS, HISTORY_TABLE, sweepPermissions } from '@fixbridge/core';
+import { ENV } from '../packages/functions/src/env';
+import { FUNCTIONS, NODEJS, RUNTIME } from './functions';
+import { remediationStatements } from './iam';
+import { cloudTrailPatterns, customActionPattern, findingsPattern } from './patterns';
+import { workerRoleName, type HubSettings } from './settings';
+
+export function hubStack(settings: HubSettings) {
+  return function Hub({ stack, app }: StackContext) {
+    const parameter = new StringParameter(stack, 'EngineConfig', {
+      parameterName: `/fixbridge/${app.stage}/engine-config`,
+      description: 'fixbridge engine configuration (the JSON of the CLI --config)',
+      stringValue: JSON.stringify(settings.engine),
+      tier: JSON.stringify(settings.engine).length > 4096 ? ParameterTier.ADVANCED : ParameterTier.STANDARD,
+    });
+
+    const history = new Table(stack, 'History', {
+      partitionKey: { name: HISTORY_TABLE.partitionKey, type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      timeToLiveAttribute: HISTORY_TABLE.ttlAttribute,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const { name: indexName, partitionKey, sortKey } = HISTORY_TABLE.resourceIndex;
+    history.addGlobalSecondaryIndex({ indexName, partitionKey: { name: partitionKey, type: AttributeType.STRING }, sortKey: { name: sortKey, type: AttributeType.STRING } });
+
+    // Notifications: a customer-managed key, because CloudWatch alarms cannot use alias/aws/sns.
+    const key = new Key(stack, 'NotificationKey', { enableKeyRotation: true, description: 'fixbridge notification topic' });
+    key.addToResourcePolicy(new PolicyStatement({ principals: [new ServicePrincipal('cloudwatch.amazonaws.com')], actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: ['*'] }));
+    const topic = new Topic(stack, 'Notifications', { displayName: 'fixbridge', masterKey: key, enforceSSL: true });
+    for (const email of settings.notificationEmails) topic.addSubscription(new EmailSubscription(email));
+
+    const deadLetters = new Queue(stack, 'WorkDeadLetters', { fifo: true, encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
+    const work = new Queue(stack, 'Work', {
+      fifo: true,
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      visibilityTimeout: Duration.seconds(6 * FUNCTIONS.worker.timeout),
+      deadLetterQueue: { queue: deadLetters, maxReceiveCount: settings.maxReceiveCount },
+    });
+    new Alarm(stack, 'DeadLettersAlarm', {
+      alarmDescription: 'fixbridge work items failed repeatedly and were dead-lettered',
+      metric: deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    }).addAlarmAction(new SnsAction(topic));
+
+    // The worker role (worker and runbook functions): catalog permissions in their own policy.
+    const workerRole = new Role(stack, 'WorkerRole', {
+      roleName: workerRoleName(app.stage, app.region),
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      managedPolicies: [ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaBasicExecutionRole')],
+    });
+    new Policy(stack, 'RemediationPolicy', { roles: [workerRole], statements: remediationStatements() });
+    const allow = (actions: string[], resources: string[]) => new PolicyStatement({ actions, resources });
+    for (const s of [
+      allow(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query'], [history.tableArn, `${history.tableArn}/index/*`]),
+      allow(['sns:Publish'], [topic.topicArn]),
+      allow(['kms:GenerateDataKey', 'kms:Decrypt'], [key.keyArn]),
+      allow(['events:PutEvents'], [`arn:${Aws.PARTITION}:events:${Aws.REGION}:${Aws.ACCOUNT_ID}:event-bus/default`]),
+      allow(['securityhub:BatchUpdateFindings'], [`arn:${Aws.PARTITION}:securityhub:*:${Aws.ACCOUNT_ID}:hub/default`]),
+      allow(['sts:AssumeRole'], [`arn:${Aws.PARTITION}:iam::*:role/${settings.memberRoleName}`]),
+    ]) {
+      workerRole.addToPrincipalPolicy(s);
+    }
+    parameter.grantRead(workerRole);
+
+    const common = { runtime: RUNTIME, architecture: 'arm_64', nodejs: NODEJS } as const;
+    const router = new SstFunction(stack, 'Router', {
+      ...common,
+      ...FUNCTIONS.router,
+      environment: { [ENV.configParameter]: parameter.parameterName, [ENV.workQueueUrl]: work.queueUrl },
+    });
+    const engineEnv = {
+      [ENV.configParameter]: parameter.parameterName,
+      [ENV.historyTable]: history.tableName,
+      [ENV.historyRetentionDays]: String(settings.historyRetentionDays),
+      [ENV.lockSeconds]: String(Math.max(FUNCTIONS.worker.timeout, FUNCTIONS.runbook.timeout)),
+      [ENV.topicArn]: topic.topicArn,
+      [ENV.eventBus]: 'default',
+      [ENV.hubAccountId]: Aws.ACCOUNT_ID,
+      [ENV.memberRoleName]: settings.memberRoleName,
+      [ENV.externalId]: settings.externalId,
+    };
+    const worker = new SstFunction(stack, 'Worker', { ...common, ...FUNCTIONS.worker, role: workerRole, environment: engineEnv });
+    const runbook = new SstFunction(stack, 'Runbook', { ...common, ...FUNCTIONS.runbook, role: workerRole, environment: engineEnv });
+
+    parameter.grantRead(router);
+    work.grantSendMessages(router);
+    router.addToRolePolicy(allow(sweepPermissions(), ['*']));
+    worker.addEventSource(new SqsEventSource(work, { batchSize: 10, reportBatchItemFailures: true }));
+
+    // Event routing, built from the catalog.
+    const bus = EventBus.fromEventBusName(stack, 'DefaultBus', 'default');
+    const toRouter: IRuleTarget[] = [new LambdaFunction(router, { retryAttempts: 2 })];
+    for (const { type, pattern } of cloudTrailPatterns()) {
+      new Rule(stack, `CloudTrail-${type}`, { eventBus: bus, description: `fixbridge: ${type} API calls`, eventPattern: pattern, targets: toRouter });
+    }
+    new Rule(stack, 'Findings', { eventBus: bus, description: 'fixbridge: new failed findings of the catalog controls', eventPattern: findingsPattern(), targets: toRouter });
+    // CloudFormation has no Security Hub action target resource: create them through the API.
+    const actionArns = Object.entries(CUSTOM_ACTIONS).map(([k, a]) => {
+      const arn = `arn:${Aws.PARTITION}:securityhub:${Aws.REGION}:${Aws.ACCOUNT_ID}:action/custom/${a.id}`;
+      const call = (action: string, parameters: object) => ({ service: 'SecurityHub', action, parameters, physicalResourceId: PhysicalResourceId.of(arn) });
+      new AwsCustomResource(stack, `Action-${k}`, {
+        onCreate: call('CreateActionTarget', { Id: a.id, Name: a.name, Description: a.description }),
+        onUpdate: call('UpdateActionTarget', { ActionTargetArn: arn, Name: a.name, Description: a.description }),
+        onDelete: call('DeleteActionTarget', { ActionTargetArn: arn }),
+        policy: AwsCustomResourcePolicy.fromSdkCalls({ resources: AwsCustomResourcePolicy.ANY_RESOURCE }),
+        installLatestAwsSdk: false,
+      });
+      return arn;
+    });
+    new Rule(stack, 'CustomActions', { eventBus: bus, description: 'fixbridge: Security Hub custom actions', eventPattern: customActionPattern(actionArns), targets: toRouter });
+    new Rule(stack, 'DailySweep', { description: 'fixbridge: re-check every resource', schedule: Schedule.expression(settings.schedule), targets: toRouter });
+
+    if (settings.memberAccountIds.length) {
+      new CfnEventBusPolicy(stack, 'MemberForwarding', {
+        eventBusName: 'default',
+        statementId: `fixbridge-${app.stage}-members`,
+        statement: {
+          Effect: 'Allow',
+          Principal: { AWS: settings.memberAccountIds.map((id) => `arn:${Aws.PARTITION}:iam::${id}:root`) },
+          Action: 'events:PutEvents',
+          Resource: `arn:${Aws.PARTITION}:events:${Aws.REGION}:${Aws.ACCOUNT_ID}:event-bus/default`,
+        },
+      });
+    }
+
+    stack.addOutputs({
+      WorkerRoleArn: workerRole.roleArn,
+      RunbookFunction: runbook.functionName,
+      HistoryTable: history.tableName,
+      NotificationTopic: topic.topicArn,
+      WorkQueue: work.queueUrl,
+      DeadLetterQueue: deadLetters.queueUrl,
+      EngineConfigParameter: parameter.parameterName,
+    });
+    return { work, deadLetters, history, topic, workerRole, router, worker, runbook };
+  };
+}

@@ -1,0 +1,156 @@
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CATALOG, catalogPermissions, CLOUDTRAIL_DETAIL_TYPE, CUSTOM_ACTIONS, HISTORY_TABLE, RESOURCE_KINDS, remediationsForType, sweepPermissions } from '@fixbridge/core';
+import { synthStage } from '../../stacks/synth';
+import { workerRoleName } from '../../stacks/settings';
+import { settingsFor } from '../../sst.config';
+
+type Resource = { Type: string; Properties: Record<string, any> };
+
+function resources(t: Template, type: string): [string, Resource][] {
+  return Object.entries(t.toJSON().Resources as Record<string, Resource>).filter(([, r]) => r.Type === type);
+}
+
+function logicalIdOf(t: Template, type: string, id: RegExp): string {
+  const found = resources(t, type).find(([k]) => id.test(k));
+  if (!found) throw new Error(`no ${type} matching ${id}`);
+  return found[0];
+}
+
+/** Every action of every inline policy attached to a role. */
+function roleActions(t: Template, roleId: string, policyId?: RegExp): string[] {
+  return resources(t, 'AWS::IAM::Policy')
+    .filter(([k, p]) => (!policyId || policyId.test(k)) && p.Properties.Roles.some((r: { Ref?: string }) => r.Ref === roleId))
+    .flatMap(([, p]) => p.Properties.PolicyDocument.Statement.flatMap((s: { Action: string | string[] }) => [s.Action].flat()))
+    .sort();
+}
+
+function rulePatterns(t: Template): Record<string, any>[] {
+  return resources(t, 'AWS::Events::Rule').flatMap(([, r]) => (r.Properties.EventPattern ? [r.Properties.EventPattern] : []));
+}
+
+const routedKinds = RESOURCE_KINDS.filter((k) => remediationsForType(k.type).length > 0);
+
+describe('hub stack', () => {
+  let hub: Template;
+  beforeAll(async () => {
+    hub = (await synthStage('dev'))[0]!.template;
+  });
+
+  it('has one CloudTrail rule per routed service, with the catalog event names and errorCode absent', () => {
+    const cloudTrail = rulePatterns(hub).filter((p) => p['detail-type']?.[0] === CLOUDTRAIL_DETAIL_TYPE);
+    expect(cloudTrail).toHaveLength(routedKinds.length);
+    for (const kind of routedKinds) {
+      expect(cloudTrail).toContainEqual({
+        source: [kind.eventBridgeSource],
+        'detail-type': [CLOUDTRAIL_DETAIL_TYPE],
+        detail: { eventSource: [kind.cloudTrailEventSource], eventName: [...kind.triggerEvents], errorCode: [{ exists: false }] },
+      });
+    }
+  });
+
+  it('matches only new, active, failed findings of the catalog controls', () => {
+    const controls = [...new Set(CATALOG.flatMap((r) => r.controls.securityHub))].sort();
+    hub.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.securityhub'],
+        'detail-type': ['Security Hub Findings - Imported'],
+        detail: { findings: { Compliance: { Status: ['FAILED'], SecurityControlId: controls }, Workflow: { Status: ['NEW'] }, RecordState: ['ACTIVE'] } },
+      },
+    });
+  });
+
+  it('creates both custom actions and routes their events', () => {
+    const creates = resources(hub, 'Custom::AWS').map(([, r]) => JSON.stringify(r.Properties.Create));
+    for (const a of Object.values(CUSTOM_ACTIONS)) {
+      expect(creates.filter((c) => c.includes('CreateActionTarget') && c.includes(`\\"Id\\":\\"${a.id}\\"`) && c.includes(a.name))).toHaveLength(1);
+    }
+    const custom = rulePatterns(hub).find((p) => p['detail-type']?.[0] === 'Security Hub Findings - Custom Action');
+    expect(JSON.stringify(custom?.resources)).toMatch(/action\/custom\/FixbridgePlan.*action\/custom\/FixbridgeRemediate/);
+  });
+
+  it('schedules the daily sweep to the router', () => {
+    hub.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'cron(0 5 * * ? *)', Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [logicalIdOf(hub, 'AWS::Lambda::Function', /^Router/), 'Arn'] } })] });
+  });
+
+  it('feeds the worker from a FIFO work queue with a FIFO dead-letter queue and an alarm on it', () => {
+    const dlq = logicalIdOf(hub, 'AWS::SQS::Queue', /^WorkDeadLetters/);
+    hub.hasResourceProperties('AWS::SQS::Queue', {
+      FifoQueue: true,
+      VisibilityTimeout: 360,
+      SqsManagedSseEnabled: true,
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [dlq, 'Arn'] }, maxReceiveCount: 5 },
+    });
+    expect(resources(hub, 'AWS::SQS::Queue').find(([k]) => k === dlq)?.[1].Properties.FifoQueue).toBe(true);
+    hub.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: logicalIdOf(hub, 'AWS::Lambda::Function', /^Worker/) },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BatchSize: 10,
+    });
+    hub.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [dlq, 'QueueName'] } }],
+      Threshold: 1,
+      AlarmActions: [{ Ref: logicalIdOf(hub, 'AWS::SNS::Topic', /^Notifications/) }],
+    });
+  });
+
+  it("grants the worker exactly the catalog's actions for remediation, and no wildcard action anywhere", () => {
+    const role = logicalIdOf(hub, 'AWS::IAM::Role', /^WorkerRole/);
+    hub.hasResourceProperties('AWS::IAM::Role', { RoleName: workerRoleName('dev', 'us-east-1') });
+    expect(roleActions(hub, role, /^RemediationPolicy/)).toEqual(catalogPermissions());
+    const all = roleActions(hub, role);
+    expect(all.filter((a) => a === '*' || a.endsWith(':*'))).toEqual([]);
+    expect(all).toEqual(expect.arrayContaining(['securityhub:BatchUpdateFindings', 'events:PutEvents', 'sns:Publish', 'sts:AssumeRole', 'dynamodb:PutItem']));
+    const router = logicalIdOf(hub, 'AWS::IAM::Role', /^RouterServiceRole/);
+    expect(roleActions(hub, router)).toEqual(expect.arrayContaining(['sqs:SendMessage', ...sweepPermissions()]));
+    expect(roleActions(hub, router).filter((a) => catalogPermissions().includes(a) && !sweepPermissions().includes(a) && !a.startsWith('sqs:Get'))).toEqual([]);
+  });
+
+  it('stores the stage engine config in SSM and wires the history table for history and idempotency', () => {
+    const dev = settingsFor('dev');
+    hub.hasResourceProperties('AWS::SSM::Parameter', { Name: '/fixbridge/dev/engine-config', Value: JSON.stringify(dev.kind === 'hub' && dev.engine) });
+    hub.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [{ AttributeName: HISTORY_TABLE.partitionKey, KeyType: 'HASH' }],
+      TimeToLiveSpecification: { AttributeName: HISTORY_TABLE.ttlAttribute, Enabled: true },
+      GlobalSecondaryIndexes: [Match.objectLike({ IndexName: HISTORY_TABLE.resourceIndex.name })],
+    });
+    hub.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ FIXBRIDGE_CONFIG_PARAMETER: Match.anyValue(), FIXBRIDGE_HISTORY_TABLE: Match.anyValue(), FIXBRIDGE_EXTERNAL_ID: 'fixbridge-dev' }) } });
+  });
+});
+
+describe('member stack', () => {
+  let member: Template;
+  beforeAll(async () => {
+    member = (await synthStage('dev-member'))[0]!.template;
+  });
+
+  it('gives the hub worker role, with the external id, a role with the same catalog actions', () => {
+    const role = logicalIdOf(member, 'AWS::IAM::Role', /^RemediationRole/);
+    member.hasResourceProperties('AWS::IAM::Role', {
+      RoleName: 'fixbridge-remediation',
+      AssumeRolePolicyDocument: {
+        Statement: [
+          Match.objectLike({
+            Action: 'sts:AssumeRole',
+            Condition: {
+              StringEquals: { 'sts:ExternalId': 'fixbridge-dev' },
+              ArnEquals: { 'aws:PrincipalArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::123456789012:role/${workerRoleName('dev', 'us-east-1')}`]] } },
+            },
+          }),
+        ],
+      },
+    });
+    expect(roleActions(member, role)).toEqual(catalogPermissions());
+  });
+
+  it("forwards the routed CloudTrail events to the hub's default bus", () => {
+    expect(rulePatterns(member)).toHaveLength(routedKinds.length);
+    for (const kind of routedKinds) {
+      member.hasResourceProperties('AWS::Events::Rule', {
+        EventPattern: Match.objectLike({ source: [kind.eventBridgeSource] }),
+        Targets: [Match.objectLike({ Arn: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':events:us-east-1:123456789012:event-bus/default']] } })],
+      });
+    }
+  });
+});

@@ -1,0 +1,120 @@
+/**
+ * Helpers for the deployed engine's tests: the hub's resources created in the emulator (history
+ * table, work queue, topic, bus rule, config parameter), captures of what the functions send, and
+ * the Lambda plumbing (SQS events, context).
+ */
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { PutRuleCommand, EventBridgeClient, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
+import { CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
+import { CreateQueueCommand, ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
+import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import type { Context, SQSEvent } from 'aws-lambda';
+import { HISTORY_TABLE, type ConfigFile } from '@fixbridge/core';
+import { ENV } from '../../packages/functions/src/env';
+import { ACCOUNT, REGION, seedClients, uniqueName } from './aws';
+import './quiet-lambda';
+
+export async function createHistoryTable(name = uniqueName('history')): Promise<string> {
+  const { partitionKey, resourceIndex } = HISTORY_TABLE;
+  await new DynamoDBClient({ region: REGION }).send(
+    new CreateTableCommand({
+      TableName: name,
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [{ AttributeName: partitionKey, KeyType: 'HASH' }],
+      AttributeDefinitions: [partitionKey, resourceIndex.partitionKey, resourceIndex.sortKey].map((AttributeName) => ({ AttributeName, AttributeType: 'S' })),
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: resourceIndex.name,
+          KeySchema: [
+            { AttributeName: resourceIndex.partitionKey, KeyType: 'HASH' },
+            { AttributeName: resourceIndex.sortKey, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ],
+    }),
+  );
+  return name;
+}
+
+async function queueWithArn(name: string, attributes: Record<string, string> = {}) {
+  const url = (await seedClients().sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }))).QueueUrl!;
+  return { url, arn: `arn:aws:sqs:${REGION}:${ACCOUNT}:${name}` };
+}
+
+/** Everything a hub stage creates, in the emulator, with captures of the bus and the topic. */
+export async function createHub(engine: ConfigFile) {
+  const id = uniqueName('hub');
+  const parameter = `/fixbridge/${id}/engine-config`;
+  await new SSMClient({ region: REGION }).send(new PutParameterCommand({ Name: parameter, Type: 'String', Value: JSON.stringify(engine) }));
+  const work = await queueWithArn(`${id}-work.fifo`, { FifoQueue: 'true' });
+  const busCapture = await queueWithArn(`${id}-bus`);
+  const topicCapture = await queueWithArn(`${id}-notes`);
+  const topicArn = (await seedClients().sns.send(new CreateTopicCommand({ Name: `${id}-notes` }))).TopicArn!;
+  await seedClients().sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: topicCapture.arn, Attributes: { RawMessageDelivery: 'true' } }));
+  const events = new EventBridgeClient({ region: REGION });
+  await events.send(new PutRuleCommand({ Name: `${id}-results`, EventPattern: JSON.stringify({ source: ['fixbridge'] }) }));
+  await events.send(new PutTargetsCommand({ Rule: `${id}-results`, Targets: [{ Id: 'capture', Arn: busCapture.arn }] }));
+  const table = await createHistoryTable();
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    [ENV.configParameter]: parameter,
+    [ENV.workQueueUrl]: work.url,
+    [ENV.historyTable]: table,
+    [ENV.topicArn]: topicArn,
+    [ENV.eventBus]: 'default',
+    [ENV.hubAccountId]: ACCOUNT,
+    [ENV.memberRoleName]: 'fixbridge-remediation',
+    [ENV.externalId]: 'test-external-id',
+  };
+  return { env, table, work, busCapture, topicCapture, topicArn, parameter };
+}
+
+export async function receiveAll(queueUrl: string, expected = 1, attempts = 10): Promise<Message[]> {
+  const out: Message[] = [];
+  for (let i = 0; i < attempts && out.length < expected; i++) {
+    const r = await seedClients().sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: i ? 1 : 0, MessageSystemAttributeNames: ['All'] }));
+    out.push(...(r.Messages ?? []));
+  }
+  return out;
+}
+
+/** An SQS event as Lambda delivers it, from messages received off the work queue. */
+export function sqsEvent(messages: Message[], queueArn: string): SQSEvent {
+  return {
+    Records: messages.map((m) => ({
+      messageId: m.MessageId!,
+      receiptHandle: m.ReceiptHandle!,
+      body: m.Body!,
+      attributes: { ApproximateReceiveCount: '1', SentTimestamp: '0', SenderId: ACCOUNT, ApproximateFirstReceiveTimestamp: '0', ...(m.Attributes ?? {}) },
+      messageAttributes: {},
+      md5OfBody: m.MD5OfBody ?? '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: queueArn,
+      awsRegion: REGION,
+    })),
+  };
+}
+
+export function lambdaContext(requestId = uniqueName('req')): Context {
+  return {
+    awsRequestId: requestId,
+    functionName: 'fixbridge-test',
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:fixbridge-test`,
+    memoryLimitInMB: '512',
+    logGroupName: '/aws/lambda/fixbridge-test',
+    logStreamName: 'test',
+    callbackWaitsForEmptyEventLoop: false,
+    getRemainingTimeInMillis: () => 60_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+/** A fixture event with a fresh id, naming `resourceArn` wherever the fixture names its resource. */
+export function eventFor(fixture: object, fixtureArn: string, resourceArn: string): Record<string, unknown> {
+  const text = JSON.stringify(fixture).replaceAll(fixtureArn, resourceArn);
+  return { ...(JSON.parse(text) as Record<string, unknown>), id: uniqueName('evt') };
+}

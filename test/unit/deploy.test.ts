@@ -1,0 +1,173 @@
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  busEntry,
+  ClientPool,
+  createClients,
+  deduplicationId,
+  defaultConfig,
+  findingUpdate,
+  fromWorkMessage,
+  idempotencyKey,
+  memberClientsFor,
+  messageGroupId,
+  notificationFor,
+  planRollback,
+  RESTORERS,
+  routeRunbook,
+  runItems,
+  STATUSES,
+  toWorkMessage,
+  type Change,
+  type Reported,
+  type Result,
+  type WorkItem,
+} from '@fixbridge/core';
+import { parseStageSettings, workerRoleName } from '../../stacks/settings';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+const ARN = 'arn:aws:sqs:us-east-1:123456789012:orders';
+const item = (eventId?: string, arn = ARN): WorkItem => {
+  const [i] = routeRunbook('sqs-require-tls', arn);
+  return { ...i!, trigger: { kind: 'finding', eventId, findingId: 'f-1', productArn: 'arn:aws:securityhub:eu-west-1::product/aws/securityhub' } };
+};
+const result = (status: Result['status'], over: Partial<Result> = {}): Result => ({
+  remediation: 'sqs-require-tls',
+  controls: ['Qualys:452'],
+  resourceArn: ARN,
+  mode: 'auto',
+  status,
+  changes: [],
+  reason: 'because',
+  ...over,
+});
+const reported = (status: Result['status'], over: Partial<Reported> = {}): Reported => ({ item: item('e-1'), result: result(status), changeId: 'ch-0123456789abcdef0123', time: new Date(0), ...over });
+
+describe('work messages', () => {
+  it('round-trip a work item through JSON, keeping the trigger and modes', () => {
+    const i = { ...item('e-1'), forcedMode: 'dry-run' as const };
+    const back = fromWorkMessage(JSON.stringify(toWorkMessage(i)));
+    expect(back).toMatchObject({ resourceArn: ARN, trigger: i.trigger, forcedMode: 'dry-run' });
+    expect(back.remediation?.id).toBe('sqs-require-tls');
+  });
+
+  it('reject malformed messages with the field', () => {
+    expect(() => fromWorkMessage('{')).toThrow(/not valid JSON/);
+    expect(() => fromWorkMessage(JSON.stringify({ remediation: 'nope', resourceArn: ARN, trigger: { kind: 'runbook' } }))).toThrow(/unknown remediation "nope"/);
+    expect(() => fromWorkMessage(JSON.stringify({ remediation: 'sqs-require-tls', trigger: { kind: 'runbook' } }))).toThrow(/resourceArn/);
+  });
+
+  it('derive the same keys for the same event, remediation and resource only', () => {
+    expect(idempotencyKey(item('e-1'))).toBe(idempotencyKey(item('e-1')));
+    expect(idempotencyKey(item('e-1'))).not.toBe(idempotencyKey(item('e-2')));
+    expect(idempotencyKey(item('e-1'))).not.toBe(idempotencyKey(item('e-1', `${ARN}-2`)));
+    expect(idempotencyKey(item(undefined))).toBeUndefined();
+    expect(deduplicationId(item(undefined))).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('group by resource ARN, hashing ARNs longer than SQS allows', () => {
+    expect(messageGroupId(ARN)).toBe(ARN);
+    expect(messageGroupId(`arn:aws:sns:us-east-1:123456789012:${'t'.repeat(200)}`)).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
+
+describe('reporting', () => {
+  it('writes RESOLVED only after a verified fix or for a compliant resource, NOTIFIED otherwise, never leaving NEW', () => {
+    expect(findingUpdate(reported('applied'))?.Workflow.Status).toBe('RESOLVED');
+    for (const s of ['planned', 'awaiting-approval', 'blocked', 'not-remediable', 'failed', 'skipped'] as const) {
+      expect(findingUpdate(reported(s))?.Workflow.Status).toBe('NOTIFIED');
+    }
+    const long = reported('failed', { result: result('failed', { reason: 'x'.repeat(900) }) });
+    expect(findingUpdate(long)!.Note.Text.length).toBeLessThanOrEqual(512);
+    expect(findingUpdate(reported('applied', { item: { ...item('e'), trigger: { kind: 'runbook' } } }))).toBeUndefined();
+  });
+
+  it('names a detail type for every status and puts the result in the detail', () => {
+    for (const s of STATUSES) expect(busEntry(reported(s), 'default').DetailType).toMatch(/^Remediation [A-Z]/);
+    expect(busEntry(reported('awaiting-approval'), 'default').DetailType).toBe('Remediation Awaiting Approval');
+    expect(JSON.parse(busEntry(reported('applied'), 'default').Detail)).toMatchObject({ status: 'applied', changeId: 'ch-0123456789abcdef0123', trigger: { kind: 'finding' } });
+  });
+
+  it('notifies people of notable results only, with a short subject', () => {
+    expect(notificationFor(reported('compliant'))).toBeUndefined();
+    expect(notificationFor(reported('skipped'))).toBeUndefined();
+    const n = notificationFor(reported('applied'))!;
+    expect(n.subject).toBe('fixbridge applied: sqs-require-tls on orders');
+    expect(n.message).toContain('Undo: fixbridge rollback ch-0123456789abcdef0123 --mode auto');
+  });
+});
+
+describe('planRollback', () => {
+  const sqs = RESTORERS['sqs-queue']!;
+  const change = (field: string, before: unknown, after: unknown): Change => ({ field, description: field, before, after });
+
+  it('restores attributes that still hold what fixbridge wrote, and refuses the rest with reasons', () => {
+    const plan = planRollback(
+      [change('SqsManagedSseEnabled', 'false', 'true'), change('KmsMasterKeyId', null, 'k2'), change('DeadLetterQueue', null, { name: 'q-dlq' }), change('FifoQueue', 'false', 'true')],
+      sqs,
+      { SqsManagedSseEnabled: 'true', KmsMasterKeyId: 'someone-elses' },
+      {},
+      'SQS queue',
+    );
+    expect(plan.values).toEqual({ SqsManagedSseEnabled: 'false' });
+    expect(plan.restored).toEqual([{ field: 'SqsManagedSseEnabled', description: 'undo: SqsManagedSseEnabled', before: 'true', after: 'false' }]);
+    expect(plan.refused.map((r) => r.reason)).toEqual([
+      'KmsMasterKeyId: changed since fixbridge wrote it (now someone-elses); not restored',
+      'DeadLetterQueue: fixbridge created this queue and does not delete queues; delete it by hand once nothing sends to it',
+      'FifoQueue: fixbridge cannot write FifoQueue of an SQS queue',
+    ]);
+  });
+
+  it('puts back a replaced policy statement, compared by meaning', () => {
+    const open = { Effect: 'Allow', Principal: '*', Action: 'sqs:SendMessage', Resource: ARN };
+    const scoped = { ...open, Condition: { StringEquals: { 'aws:SourceAccount': '123456789012' } } };
+    const policy = JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'Other', Effect: 'Deny', Principal: '*', Action: 'sqs:*', Resource: ARN }, { Resource: ARN, Action: 'sqs:SendMessage', Principal: '*', Effect: 'Allow', Condition: scoped.Condition }] });
+    const plan = planRollback([change('Policy.Statement[1]', open, scoped)], sqs, { Policy: policy }, {}, 'SQS queue');
+    expect(plan.refused).toEqual([]);
+    expect((plan.values.Policy as { Statement: unknown[] }).Statement[1]).toEqual(open);
+  });
+
+  it('removes tags it added, and restores broker logs compared key by key', () => {
+    const tags = planRollback([change('Tags.team', null, 'platform')], sqs, {}, { team: 'platform' }, 'SQS queue');
+    expect(tags.tags).toEqual({ set: {}, remove: ['team'] });
+    const mq = RESTORERS['mq-broker']!;
+    const logs = planRollback([change('Logs', { General: false }, { General: true }), change('BrokerState', 'RUNNING', 'REBOOT_IN_PROGRESS')], mq, { Logs: { General: true, Audit: false } }, {}, 'Amazon MQ broker');
+    expect(logs.values).toEqual({ Logs: { General: false } });
+    expect(logs.refused.map((r) => r.reason)).toEqual(['BrokerState: a reboot cannot be undone']);
+  });
+});
+
+describe('member accounts', () => {
+  const sts = mockClient(STSClient);
+  afterAll(() => sts.restore());
+
+  it('fails a work item of an account without the role, naming the account and the role', async () => {
+    sts.on(AssumeRoleCommand).rejects(Object.assign(new Error('User is not authorized to perform: sts:AssumeRole'), { name: 'AccessDenied' }));
+    const pool = new ClientPool((region) => createClients({ region }));
+    const clientsFor = memberClientsFor({ hubAccountId: '123456789012', externalId: 'x-id', pool, sts: new STSClient({ region: 'us-east-1' }) });
+    const [r] = await runItems(routeRunbook('sqs-require-tls', 'arn:aws:sqs:us-east-1:222222222222:theirs'), { config: defaultConfig(), clientsFor });
+    expect(r).toMatchObject({ status: 'failed' });
+    expect(r!.reason).toContain('account 222222222222');
+    expect(r!.reason).toContain('cannot assume role arn:aws:iam::222222222222:role/fixbridge-remediation');
+    expect(r!.reason).toContain('AccessDenied');
+    expect(sts.commandCalls(AssumeRoleCommand)[0]!.args[0].input).toMatchObject({ ExternalId: 'x-id' });
+  });
+
+  it('uses its own credentials for the hub account', async () => {
+    sts.resetHistory();
+    const clientsFor = memberClientsFor({ hubAccountId: '123456789012', externalId: 'x-id', sts: new STSClient({ region: 'us-east-1' }) });
+    await clientsFor(routeRunbook('sqs-require-tls', ARN)[0]!.ref!);
+    expect(sts.commandCalls(AssumeRoleCommand)).toHaveLength(0);
+  });
+});
+
+describe('stage settings', () => {
+  it('validate a stage, its engine configuration included, in one line', () => {
+    expect(() => parseStageSettings('prod', { kind: 'hub', externalId: undefined as never })).toThrow(/stage "prod" settings: externalId: .*/);
+    expect(() => parseStageSettings('prod', { kind: 'hub', externalId: 'abc', engine: { remediations: { nope: {} } } })).toThrow(/stage "prod" settings: engine: remediations.nope: unknown remediation/);
+    expect(() => parseStageSettings('m', { kind: 'member', hubAccountId: '12', hubRegion: 'us-east-1', hubStage: 'prod', externalId: 'abc' })).toThrow(/hubAccountId: expected a 12-digit/);
+    expect(parseStageSettings('dev', { kind: 'hub', externalId: 'abc' })).toMatchObject({ memberRoleName: 'fixbridge-remediation', maxReceiveCount: 5 });
+    expect(() => workerRoleName('a'.repeat(50), 'us-east-1')).toThrow(/exceeds IAM's 64 characters/);
+  });
+});
