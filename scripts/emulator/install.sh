@@ -50,7 +50,7 @@ TRIXIE_DEBS=(
   python3-boto3 python3-botocore python3-s3transfer python3-jmespath
   python3-dateutil python3-six python3-urllib3 python3-requests
   python3-idna python3-certifi python3-chardet python3-responses
-  python3-xmltodict
+  python3-xmltodict python3-jsonpath-ng python3-ply
 )
 
 log() { echo "emulator/install: $*" >&2; }
@@ -61,7 +61,7 @@ die() { echo "emulator/install: ERROR: $*" >&2; exit 1; }
 moto_probe() {
   PYTHONPATH="$2" "$1" -c '
 import sys
-import moto, moto.server, flask, flask_cors
+import moto, moto.server, flask, flask_cors, jsonpath_ng  # jsonpath_ng: EventBridge rules with targets
 if int(moto.__version__.split(".")[0]) < 5:
     sys.exit(1)
 print(moto.__version__, sys.executable)
@@ -210,7 +210,7 @@ main() {
   local info
   if [ -n "${FIXBRIDGE_MOTO_PYTHON:-}" ]; then
     info=$(moto_probe "$FIXBRIDGE_MOTO_PYTHON" "${PYTHONPATH:-}") ||
-      die "FIXBRIDGE_MOTO_PYTHON=$FIXBRIDGE_MOTO_PYTHON cannot import moto>=5, flask and flask_cors"
+      die "FIXBRIDGE_MOTO_PYTHON=$FIXBRIDGE_MOTO_PYTHON cannot import moto>=5, flask, flask_cors and jsonpath_ng"
     log "using moto ${info%% *} from FIXBRIDGE_MOTO_PYTHON (${info#* })"
     write_env explicit "${info#* }" "${PYTHONPATH:-}" "${info%% *}"
   elif [ "${FIXBRIDGE_MOTO_FROM_DEB:-0}" != 1 ] && command -v python3 >/dev/null 2>&1 &&

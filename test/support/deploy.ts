@@ -73,7 +73,7 @@ export async function createHub(engine: ConfigFile) {
 export async function receiveAll(queueUrl: string, expected = 1, attempts = 10): Promise<Message[]> {
   const out: Message[] = [];
   for (let i = 0; i < attempts && out.length < expected; i++) {
-    const r = await seedClients().sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: i ? 1 : 0, MessageSystemAttributeNames: ['All'] }));
+    const r = await seedClients().sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: i ? 1 : 0, MessageSystemAttributeNames: ['All'], AttributeNames: ['All'] })); // moto 5.1 reads only the older AttributeNames
     out.push(...(r.Messages ?? []));
   }
   return out;
