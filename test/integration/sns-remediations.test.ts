@@ -3,6 +3,7 @@
  * `fixbridge handle` (CloudTrail events and Security Hub findings), in all three modes, with the
  * topic read back through plain SDK clients.
  */
+import { CloudWatchClient, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
 import { DisableKeyCommand } from '@aws-sdk/client-kms';
 import { describe, expect, it } from 'vitest';
 import { applySnsOps, createClients, type PolicyDocument } from '@fixbridge/core';
@@ -116,6 +117,22 @@ describe('sns-encrypt-at-rest', () => {
     expect(run.results[0]).toMatchObject({ status: 'blocked', reason: expect.stringMatching(/does not allow events\.amazonaws\.com to call kms:GenerateDataKey and kms:Decrypt/) });
     expect(writesIn(run.calls)).toEqual([]);
     expect((await topicAttributes(t.arn)).KmsMasterKeyId).toBeUndefined();
+  });
+
+  it('is blocked when a CloudWatch alarm publishes through the default policy and the key does not let CloudWatch in', async () => {
+    const key = await createKey(keyPolicy(['events.amazonaws.com']));
+    const t = await createTopic('sse-alarm');
+    const alarm = `fixbridge-test-${t.name}`;
+    await new CloudWatchClient({ region: REGION }).send(
+      new PutMetricAlarmCommand({ AlarmName: alarm, MetricName: 'ApproximateAgeOfOldestMessage', Namespace: 'AWS/SQS', Statistic: 'Maximum', Period: 60, EvaluationPeriods: 1, Threshold: 300, ComparisonOperator: 'GreaterThanThreshold', AlarmActions: [t.arn] }),
+    );
+    const run = await cliRecorded(['run', 'sns-encrypt-at-rest', '--resource', t.arn, '--config', config(key.arn), '--mode', 'auto']);
+    expect(run.results[0]).toMatchObject({ status: 'blocked', reason: expect.stringMatching(new RegExp(`cloudwatch\\.amazonaws\\.com to call kms:GenerateDataKey.*CloudWatch alarms publish to this topic: ${alarm}`)) });
+    expect(writesIn(run.calls)).toEqual([]);
+
+    const allowing = await createKey(keyPolicy(['cloudwatch.amazonaws.com']));
+    const fixed = await cliRecorded(['run', 'sns-encrypt-at-rest', '--resource', t.arn, '--config', config(allowing.arn), '--mode', 'auto']);
+    expect(fixed.results[0]?.status).toBe('applied');
   });
 
   it('is blocked on a disabled key', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parsePolicy, statementsOf, type EngineSettings, type KeyInfo, type PolicyDocument, type SnsTopicState, type Statement } from '@fixbridge/core';
-import { snsEncryptAtRest } from '../../packages/core/src/remediations/sns-encrypt-at-rest';
+import { snsEncryptAtRest, topicPublishers } from '../../packages/core/src/remediations/sns-encrypt-at-rest';
 import { snsRequireTls } from '../../packages/core/src/remediations/sns-require-tls';
 import { deniesHttpSubscriptions, snsDenyHttpSubscriptions } from '../../packages/core/src/remediations/sns-deny-http-subscriptions';
 import { snsBlockPublicAccess } from '../../packages/core/src/remediations/sns-block-public-access';
@@ -44,6 +44,24 @@ function written(a: ReturnType<typeof snsRequireTls.evaluate>): PolicyDocument {
 
 const key = (over: Partial<KeyInfo> = {}) => keyInfo({ requested: 'alias/topics', ...over });
 const lettingIn = (service: string) => key({ policy: { Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: ['kms:GenerateDataKey*', 'kms:Decrypt'] }] } });
+
+describe('sns-encrypt-at-rest: publishers the topic policy does not name', () => {
+  const cfg = { kmsKeyId: 'alias/topics' };
+  it.each<[string, { names: string[]; truncated: boolean } | undefined, string[]]>([
+    ['no alarm read', undefined, []],
+    ['no alarm publishes', { names: [], truncated: false }, []],
+    ['an alarm publishes', { names: ['queue-age'], truncated: false }, ['cloudwatch.amazonaws.com']],
+    ['too many alarms to read them all', { names: [], truncated: true }, ['cloudwatch.amazonaws.com']],
+  ])('%s → %j', (_n, alarms, expected) => {
+    expect(topicPublishers(topic(), alarms)).toEqual(expected);
+  });
+
+  it('blocks a key that CloudWatch cannot use when an alarm publishes, naming the alarm', () => {
+    const a = snsEncryptAtRest.evaluate({ topic: topic(), target: lettingIn('events.amazonaws.com'), alarms: { names: ['queue-age'], truncated: false } }, cfg, settings);
+    expect(a).toMatchObject({ kind: 'blocked', reason: expect.stringMatching(/cloudwatch\.amazonaws\.com .*CloudWatch alarms publish to this topic: queue-age/) });
+    expect(snsEncryptAtRest.evaluate({ topic: topic(), target: lettingIn('cloudwatch.amazonaws.com'), alarms: { names: ['queue-age'], truncated: false } }, cfg, settings).kind).toBe('plan');
+  });
+});
 
 describe('sns-encrypt-at-rest', () => {
   const noKey = snsEncryptAtRest.configSchema.parse({});

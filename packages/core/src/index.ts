@@ -19,6 +19,7 @@ export * from './aws/clients';
 export * from './remediations/types';
 export * from './adapters/sqs';
 export * from './adapters/kms';
+export * from './adapters/cloudwatch';
 export * from './adapters/sns';
 export * from './adapters/mq';
 export * from './tags';

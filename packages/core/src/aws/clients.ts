@@ -1,3 +1,4 @@
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { MqClient } from '@aws-sdk/client-mq';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -18,6 +19,7 @@ export interface Clients {
   kms: KMSClient;
   mq: MqClient;
   sts: STSClient;
+  cloudwatch: CloudWatchClient;
 }
 
 export interface ClientOptions {
@@ -45,6 +47,7 @@ export function createClients(opts: ClientOptions): Clients {
     kms: new KMSClient(common),
     mq: new MqClient(common),
     sts: new STSClient(common),
+    cloudwatch: new CloudWatchClient(common),
   };
 }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isAwsManagedAlias, readTargetAndCurrentKey, sameKey, type KeyInfo } from '../adapters/kms';
 import { applySnsOps, type SnsOp, type SnsTopicState } from '../adapters/sns';
+import { alarmsPublishingTo, type AlarmPublishers } from '../adapters/cloudwatch';
 import { keyBlockReason, producerServices } from '../kms-safety';
 import { defineRemediation } from './types';
 
@@ -18,6 +19,23 @@ export interface SnsEncryptAtRestInput {
   target?: KeyInfo;
   /** The key the topic uses now, described (when it has one and `kmsKeyId` is set). */
   current?: KeyInfo;
+  /** CloudWatch alarms publishing to the topic (read when a key switch is possible). */
+  alarms?: AlarmPublishers;
+}
+
+/** AWS service publishers of the topic: those its policy names, and CloudWatch when alarms publish to it. */
+export function topicPublishers(topic: SnsTopicState, alarms?: AlarmPublishers): string[] {
+  const named = producerServices(topic.policy, 'sns:Publish');
+  const viaAlarms = alarms && (alarms.names.length > 0 || alarms.truncated) ? ['cloudwatch.amazonaws.com'] : [];
+  return [...new Set([...named, ...viaAlarms])].sort();
+}
+
+function alarmNote(alarms: AlarmPublishers | undefined): string {
+  if (!alarms || (!alarms.names.length && !alarms.truncated)) return '';
+  const list = alarms.names.slice(0, 5).join(', ') + (alarms.names.length > 5 ? ` and ${alarms.names.length - 5} more` : '');
+  return alarms.names.length
+    ? ` (CloudWatch alarms publish to this topic: ${list})`
+    : ' (there are more CloudWatch alarms than fixbridge reads, so one may publish to this topic)';
 }
 
 const SET_KEY = 'set remediations.sns-encrypt-at-rest.kmsKeyId to a customer-managed KMS key whose policy lets the topic\'s publishers use it';
@@ -30,15 +48,17 @@ export const snsEncryptAtRest = defineRemediation<SnsEncryptAtRestInput, SnsEncr
   resourceType: 'sns-topic',
   controls: { securityHub: ['SNS.1'], qualys: ['290', '518'], seeds: [] },
   risk: 'medium',
-  permissions: ['sns:GetTopicAttributes', 'sns:ListTagsForResource', 'sns:SetTopicAttributes', 'kms:DescribeKey', 'kms:GetKeyPolicy'],
+  permissions: ['sns:GetTopicAttributes', 'sns:ListTagsForResource', 'sns:SetTopicAttributes', 'kms:DescribeKey', 'kms:GetKeyPolicy', 'cloudwatch:DescribeAlarms'],
   configSchema: SnsEncryptAtRestConfigSchema,
 
   async read(ctx, config) {
     const topic = (await ctx.resource()) as SnsTopicState;
-    return { topic, ...(await readTargetAndCurrentKey(ctx.clients, config.kmsKeyId, topic.attributes.KmsMasterKeyId)) };
+    const keys = await readTargetAndCurrentKey(ctx.clients, config.kmsKeyId, topic.attributes.KmsMasterKeyId);
+    const switching = config.kmsKeyId && !(topic.attributes.KmsMasterKeyId === config.kmsKeyId || sameKey(keys.current, keys.target));
+    return { topic, ...keys, ...(switching ? { alarms: await alarmsPublishingTo(ctx.clients, topic.arn) } : {}) };
   },
 
-  evaluate({ topic, target, current }, config) {
+  evaluate({ topic, target, current, alarms }, config) {
     const currentKey = topic.attributes.KmsMasterKeyId || null;
     if (!config.kmsKeyId) {
       if (!currentKey) return { kind: 'blocked', reason: `the topic is not encrypted at rest and no key is configured: ${SET_KEY} (${NO_MANAGED_DEFAULT})` };
@@ -48,8 +68,9 @@ export const snsEncryptAtRest = defineRemediation<SnsEncryptAtRestInput, SnsEncr
     if (currentKey === config.kmsKeyId || sameKey(current, target)) {
       return { kind: 'compliant', reason: `encrypted with the configured key ${config.kmsKeyId}` };
     }
-    const blocked = keyBlockReason(target ?? { requested: config.kmsKeyId, found: false, policy: null }, producerServices(topic.policy, 'sns:Publish'));
-    if (blocked) return { kind: 'blocked', reason: blocked };
+    const publishers = topicPublishers(topic, alarms);
+    const blocked = keyBlockReason(target ?? { requested: config.kmsKeyId, found: false, policy: null }, publishers);
+    if (blocked) return { kind: 'blocked', reason: blocked.includes('cloudwatch.amazonaws.com') ? blocked + alarmNote(alarms) : blocked };
     return {
       kind: 'plan',
       reason: currentKey ? `the topic uses key ${currentKey}, not the configured ${config.kmsKeyId}` : 'the topic is not encrypted at rest',
