@@ -48,6 +48,16 @@ export function hubStack(settings: HubSettings) {
     const key = new Key(stack, 'NotificationKey', { enableKeyRotation: true, description: 'fixbridge notification topic' });
     key.addToResourcePolicy(new PolicyStatement({ principals: [new ServicePrincipal('cloudwatch.amazonaws.com')], actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: ['*'] }));
     const topic = new Topic(stack, 'Notifications', { displayName: 'fixbridge', masterKey: key, enforceSSL: true });
+    // enforceSSL replaces the default topic policy, so name the DLQ alarm's publisher explicitly.
+    topic.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'CloudWatchAlarmsOfThisAccount',
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [topic.topicArn],
+        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+      }),
+    );
     for (const email of settings.notificationEmails) topic.addSubscription(new EmailSubscription(email));
 
     const deadLetters = new Queue(stack, 'WorkDeadLetters', { fifo: true, encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });

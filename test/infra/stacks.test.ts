@@ -95,6 +95,18 @@ describe('hub stack', () => {
     });
   });
 
+  it('lets the DLQ alarm publish to its encrypted topic (the rule fixbridge enforces on others)', () => {
+    const topic = logicalIdOf(hub, 'AWS::SNS::Topic', /^Notifications/);
+    const key = logicalIdOf(hub, 'AWS::KMS::Key', /^NotificationKey/);
+    hub.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [key, 'Arn'] } });
+    hub.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:GenerateDataKey', 'kms:Decrypt'] })]) },
+    });
+    hub.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish', Resource: { Ref: topic } })]) },
+    });
+  });
+
   it("grants the worker exactly the catalog's actions for remediation, and no wildcard action anywhere", () => {
     const role = logicalIdOf(hub, 'AWS::IAM::Role', /^WorkerRole/);
     hub.hasResourceProperties('AWS::IAM::Role', { RoleName: workerRoleName('dev', 'us-east-1') });
