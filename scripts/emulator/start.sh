@@ -34,14 +34,8 @@ case $PORT in
   '' | *[!0-9]*) die "port must be a number, got '$PORT'" ;;
 esac
 
-# is_ours PID: PID is a live (not zombie) moto_launcher.py process.
-is_ours() {
-  local state
-  kill -0 "$1" 2>/dev/null || return 1
-  [ -r "/proc/$1/cmdline" ] || return 0 # no /proc: trust kill -0
-  state=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -c1)
-  [ "$state" != Z ] && tr '\0' ' ' <"/proc/$1/cmdline" | grep -q moto_launcher.py
-}
+# shellcheck source=lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # answers: something speaks HTTP on HOST:PORT (pure bash, no curl needed).
 answers() {

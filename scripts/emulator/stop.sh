@@ -11,14 +11,8 @@ PORT_FILE="$CACHE/server.port"
 
 log() { echo "emulator/stop: $*" >&2; }
 
-# is_ours PID: PID is a live (not zombie) moto_launcher.py process.
-is_ours() {
-  local state
-  kill -0 "$1" 2>/dev/null || return 1
-  [ -r "/proc/$1/cmdline" ] || return 0 # no /proc: trust kill -0
-  state=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -c1)
-  [ "$state" != Z ] && tr '\0' ' ' <"/proc/$1/cmdline" | grep -q moto_launcher.py
-}
+# shellcheck source=lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 if [ ! -f "$PID_FILE" ]; then
   log "not running (no .cache/moto/server.pid)"
