@@ -60,6 +60,15 @@ export function parseArn(arn: string): ResourceRef {
   }
 }
 
+/**
+ * One stable key per resource, whatever ARN form named it: a broker is `broker:<name>:<id>` in
+ * findings and CreateBroker, `broker:<id>` when an event names only the id. Use it to serialize
+ * and deduplicate work on a resource (never the raw ARN).
+ */
+export function resourceKey(ref: ResourceRef): string {
+  return ref.type === 'mq-broker' ? `arn:${ref.partition}:mq:${ref.region}:${ref.accountId}:broker:${ref.name}` : ref.arn;
+}
+
 /** A broker ARN from its id alone (`broker:<id>`); the reader resolves it, and results show the real ARN. */
 export function mqBrokerArn(region: string, accountId: string, brokerId: string): string {
   return `arn:${partitionOf(region)}:mq:${region}:${accountId}:broker:${brokerId}`;
