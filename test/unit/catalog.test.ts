@@ -12,7 +12,7 @@ describe('catalog', () => {
   describe.each(CATALOG.map((r) => [r.id, r] as const))('%s', (_id, r) => {
     it('declares exact IAM actions (no wildcards) for its service', () => {
       expect(r.permissions.length).toBeGreaterThan(0);
-      for (const p of r.permissions) expect(p).toMatch(/^(sqs|sns|mq|kms|sts|tag|cloudwatch):[A-Z][A-Za-z]+$/);
+      for (const p of r.permissions) expect(p).toMatch(/^(sqs|sns|mq|kms|sts|tag|cloudwatch|logs):[A-Z][A-Za-z]+$/);
       expect(new Set(r.permissions).size).toBe(r.permissions.length);
     });
 

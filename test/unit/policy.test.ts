@@ -59,6 +59,15 @@ describe('isPublicAllow', () => {
     ['a wildcard-only aws:SourceArn', { ...base, Condition: { ArnLike: { 'aws:SourceArn': '*' } } }, true],
     ['an ...IfExists scoping key', { ...base, Condition: { StringEqualsIfExists: { 'aws:SourceAccount': '123456789012' } } }, true],
     ['NotPrincipal with Allow', { Effect: 'Allow', NotPrincipal: { AWS: 'arn:aws:iam::1:root' }, Action: 'sqs:*' }, true],
+    ['a negated StringNotEquals aws:SourceAccount', { ...base, Condition: { StringNotEquals: { 'aws:SourceAccount': '999999999999' } } }, true],
+    ['a negated NotIpAddress aws:SourceIp', { ...base, Condition: { NotIpAddress: { 'aws:SourceIp': '10.0.0.0/8' } } }, true],
+    ['IpAddress 0.0.0.0/0', { ...base, Condition: { IpAddress: { 'aws:SourceIp': '0.0.0.0/0' } } }, true],
+    ['IpAddress 10.0.0.0/8', { ...base, Condition: { IpAddress: { 'aws:SourceIp': '10.0.0.0/8' } } }, false],
+    ['a partial wildcard naming no account', { ...base, Condition: { ArnLike: { 'aws:SourceArn': 'arn:aws:sns:*' } } }, true],
+    ['a wildcard pinned to an account', { ...base, Condition: { ArnLike: { 'aws:SourceArn': 'arn:aws:sns:us-east-1:123456789012:*' } } }, false],
+    ['ForAllValues (vacuous on a missing key)', { ...base, Condition: { 'ForAllValues:StringEquals': { 'aws:PrincipalOrgID': 'o-abcdefghij' } } }, true],
+    ['ForAnyValue:StringLike org paths', { ...base, Condition: { 'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': 'o-abcdefghij/*' } } }, false],
+    ['one broad value among narrow ones', { ...base, Condition: { StringEquals: { 'aws:SourceAccount': ['123456789012', '*'] } } }, true],
   ])('%s → %s', (_name, stmt, expected) => {
     expect(isPublicAllow(stmt)).toBe(expected);
   });
@@ -81,6 +90,7 @@ describe('isSecureTransportDeny', () => {
     ['an Allow', { ...deny, Effect: 'Allow' }, false],
     ['SecureTransport true', { ...deny, Condition: { Bool: { 'aws:SecureTransport': 'true' } } }, false],
     ['one principal only', { ...deny, Principal: { AWS: 'arn:aws:iam::1:root' } }, false],
+    ['narrowed by another condition', { ...deny, Condition: { Bool: { 'aws:SecureTransport': 'false' }, StringEquals: { 'aws:PrincipalAccount': '111122223333' } } }, false],
   ])('%s → %s', (_n, stmt, expected) => {
     expect(isSecureTransportDeny(stmt, ARN, wholeSqs)).toBe(expected);
   });
@@ -131,6 +141,12 @@ describe('keyPolicyMissingActions', () => {
     ['service list with kms:*', { Statement: [{ Effect: 'Allow', Principal: { Service: ['events.amazonaws.com', 'sns.amazonaws.com'] }, Action: 'kms:*' }] }, []],
     ['only Decrypt', { Statement: [{ Effect: 'Allow', Principal: { Service: 'sns.amazonaws.com' }, Action: 'kms:Decrypt' }] }, ['kms:GenerateDataKey']],
     ['another service', { Statement: [{ Effect: 'Allow', Principal: { Service: 's3.amazonaws.com' }, Action: 'kms:*' }] }, needs],
+    ['everyone, unconditionally', { Statement: [{ Effect: 'Allow', Principal: '*', Action: 'kms:*' }] }, []],
+    [
+      'everyone in the account via kms:CallerAccount (service principals do not match)',
+      { Statement: [{ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'kms:*', Condition: { StringEquals: { 'kms:CallerAccount': '123456789012', 'kms:ViaService': 'sqs.us-east-1.amazonaws.com' } } }] },
+      needs,
+    ],
     [
       'allowed then denied unconditionally',
       {

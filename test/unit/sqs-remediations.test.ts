@@ -89,6 +89,11 @@ describe('sqs-encrypt-at-rest', () => {
     expect(a.kind === 'blocked' && a.reason).toMatch(reason);
   });
 
+  it('finds an SNS producer written the older way (Principal "*" scoped by aws:SourceArn)', () => {
+    const older = { Sid: 'Sub', Effect: 'Allow' as const, Principal: '*' as const, Action: 'sqs:SendMessage', Resource: ARN, Condition: { ArnEquals: { 'aws:SourceArn': 'arn:aws:sns:us-east-1:123456789012:t' } } };
+    expect(sqsEncryptAtRest.evaluate({ queue: withPolicy({ Statement: [older] }), target: key() }, withKey, settings)).toMatchObject({ kind: 'blocked', reason: expect.stringContaining('sns.amazonaws.com') });
+  });
+
   it('lets a producer the key policy allows through', () => {
     const target = key({ policy: { Statement: [{ Effect: 'Allow', Principal: { Service: 'sns.amazonaws.com' }, Action: ['kms:GenerateDataKey*', 'kms:Decrypt'] }] } });
     expect(sqsEncryptAtRest.evaluate({ queue: withPolicy({ Statement: [snsProducer] }), target }, withKey, settings).kind).toBe('plan');
@@ -154,6 +159,18 @@ describe('sqs-block-public-access', () => {
     const op = a.ops[0];
     const written = JSON.parse(op?.kind === 'set-attributes' ? op.attributes.Policy ?? '' : '');
     expect(written.Statement[0]).toEqual(snsProducer);
+  });
+
+  it('keeps the other principals of a statement that also lets everyone in', () => {
+    const mixed = { ...pub, Principal: { AWS: ['arn:aws:iam::111122223333:root', '*'], Service: 'sns.amazonaws.com' } };
+    const a = sqsBlockPublicAccess.evaluate({ queue: withPolicy({ Statement: [mixed] }) }, {}, settings);
+    if (a.kind !== 'plan') throw new Error(a.kind);
+    expect(a.changes[0]?.after).toEqual({ ...pub, Principal: { AWS: ['arn:aws:iam::111122223333:root', 'arn:aws:iam::123456789012:root'], Service: 'sns.amazonaws.com' } });
+  });
+
+  it('sees through negated conditions: StringNotEquals lets everyone else in', () => {
+    const negated = { ...pub, Condition: { StringNotEquals: { 'aws:SourceAccount': '999999999999' } } };
+    expect(sqsBlockPublicAccess.evaluate({ queue: withPolicy({ Statement: [negated] }) }, {}, settings).kind).toBe('plan');
   });
 
   it('scopes to the organization when one is configured, keeping other conditions', () => {

@@ -2,8 +2,7 @@
  * The pipeline: route → read → evaluate → gate → apply → verify, for each work item.
  * Items for the same resource run one after another, each reading fresh state after a write.
  */
-import type { ResourceRef } from './arn';
-import { RESOURCE_TYPE_LABEL } from './arn';
+import { RESOURCE_TYPE_LABEL, resourceKey, type ResourceRef } from './arn';
 import type { Clients } from './aws/clients';
 import { CATALOG } from './catalog';
 import { effectiveMode, type EngineConfig } from './config';
@@ -21,7 +20,17 @@ export interface EngineDeps {
   clientsFor(ref: ResourceRef): Promise<Clients> | Clients;
   /** `--mode` on the command line: beats every configured mode. */
   modeOverride?: Mode | undefined;
+  /**
+   * Waits between re-reads when a write does not show yet (SQS documents up to 60 s for attribute
+   * changes to propagate). Default: 1, 2, 4 and 8 seconds, then the result is `failed`.
+   */
+  verifyDelaysMs?: readonly number[];
+  /** Resource readers by type (default: the AWS adapters); tests may supply their own. */
+  readers?: typeof READERS;
 }
+
+export const DEFAULT_VERIFY_DELAYS_MS: readonly number[] = [1_000, 2_000, 4_000, 8_000];
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function processTrigger(trigger: Trigger, deps: EngineDeps): Promise<Result[]> {
   return runItems(route(trigger, deps.config, deps.catalog ?? CATALOG), deps);
@@ -32,7 +41,7 @@ export async function runItems(items: WorkItem[], deps: EngineDeps, concurrency 
   const results: Result[] = new Array(items.length);
   const groups = new Map<string, number[]>();
   items.forEach((item, i) => {
-    const key = item.ref && !item.skip ? item.ref.arn : `#${i}`;
+    const key = item.ref && !item.skip ? resourceKey(item.ref) : `#${i}`;
     groups.set(key, [...(groups.get(key) ?? []), i]);
   });
   const queue = [...groups.values()];
@@ -68,10 +77,11 @@ async function runItem(item: WorkItem, deps: EngineDeps, cache: Map<string, Prom
   });
   if (item.skip || !r || !item.ref) return result('skipped', item.skip ?? 'nothing to do');
   const ref = item.ref;
-  const reader = READERS[ref.type];
+  const reader = (deps.readers ?? READERS)[ref.type];
   if (!reader) return result('failed', `no reader for ${RESOURCE_TYPE_LABEL[ref.type]} resources`);
 
   const settings = { organizationId: deps.config.organizationId, exemptTagKey: deps.config.exemptTagKey };
+  const cacheKey = resourceKey(ref);
   const config = deps.config.remediations[r.id]?.config ?? r.configSchema.parse({});
   let clients: Clients;
   try {
@@ -84,11 +94,11 @@ async function runItem(item: WorkItem, deps: EngineDeps, cache: Map<string, Prom
     clients,
     settings,
     resource: () => {
-      let p = cache.get(ref.arn);
+      let p = cache.get(cacheKey);
       if (!p) {
         p = reader(clients, ref);
-        cache.set(ref.arn, p);
-        p.catch(() => cache.delete(ref.arn));
+        cache.set(cacheKey, p);
+        p.catch(() => cache.delete(cacheKey));
       }
       return p;
     },
@@ -131,15 +141,26 @@ async function runItem(item: WorkItem, deps: EngineDeps, cache: Map<string, Prom
   try {
     await r.apply(ctx, plan.ops, config);
   } catch (err) {
+    cache.delete(cacheKey); // part of the plan may have been written: later items must read afresh
     return result('failed', `apply failed: ${describeError(err)}`, plan.changes);
   }
-  // verify: read again, evaluate again; only a compliant re-evaluation counts as applied.
-  cache.delete(ref.arn);
-  try {
-    const again = r.evaluate(await r.read(ctx, config), config, settings);
+  // verify: read again, evaluate again; only a compliant re-evaluation counts as applied. The
+  // verified read stays cached, so the next item of this resource plans from the state just written.
+  const delays = deps.verifyDelaysMs ?? DEFAULT_VERIFY_DELAYS_MS;
+  for (let attempt = 0; ; attempt++) {
+    cache.delete(cacheKey);
+    let again: Assessment<unknown>;
+    try {
+      again = r.evaluate(await r.read(ctx, config), config, settings);
+    } catch (err) {
+      cache.delete(cacheKey);
+      return result('failed', `wrote the changes but could not verify them: ${describeError(err)}`, plan.changes);
+    }
     if (again.kind === 'compliant') return result('applied', `${plan.reason}; applied and verified: ${again.reason}`, plan.changes);
-    return result('failed', `wrote the changes but the resource is still not compliant on re-read (${again.kind}: ${again.reason})`, plan.changes);
-  } catch (err) {
-    return result('failed', `wrote the changes but could not verify them: ${describeError(err)}`, plan.changes);
+    if (attempt >= delays.length) {
+      cache.delete(cacheKey);
+      return result('failed', `wrote the changes but the resource is still not compliant on re-read (${again.kind}: ${again.reason})`, plan.changes);
+    }
+    await sleep(delays[attempt]!);
   }
 }

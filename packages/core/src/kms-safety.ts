@@ -4,19 +4,39 @@
  * Pure functions over already-read state.
  */
 import { isAwsManagedAlias, type KeyInfo } from './adapters/kms';
-import { coversAction, servicePrincipalsOf, statementsOf, keyPolicyMissingActions, type PolicyDocument } from './policy';
+import { asList, coversAction, keyPolicyMissingActions, principalIsEveryone, servicePrincipalsOf, statementsOf, type PolicyDocument, type Statement } from './policy';
 
 /** What a producer service needs on the key to send encrypted messages. */
 export const PRODUCER_KEY_ACTIONS = ['kms:GenerateDataKey', 'kms:Decrypt'];
 
-/** Service principals that an Allow statement of `policy` lets perform `sendAction` (e.g. `sqs:SendMessage`). */
+/**
+ * Service principals that an Allow statement of `policy` lets perform `sendAction` (e.g.
+ * `sqs:SendMessage`): those it names, and, for statements open to everyone, the services whose
+ * resources `aws:SourceArn` names (the older SNS → SQS subscription form: `Principal: "*"` with
+ * `ArnEquals aws:SourceArn arn:aws:sns:…`).
+ */
 export function producerServices(policy: PolicyDocument | null, sendAction: string): string[] {
   const found = new Set<string>();
   for (const s of statementsOf(policy)) {
     if (s.Effect !== 'Allow' || !coversAction(s, sendAction)) continue;
     for (const p of servicePrincipalsOf(s)) found.add(p);
+    if (principalIsEveryone(s.Principal)) for (const p of sourceArnServices(s)) found.add(p);
   }
   return [...found].sort();
+}
+
+function sourceArnServices(s: Statement): string[] {
+  const services: string[] = [];
+  for (const block of Object.values(s.Condition ?? {})) {
+    for (const [key, value] of Object.entries(block)) {
+      if (key.toLowerCase() !== 'aws:sourcearn') continue;
+      for (const v of asList(value as unknown[])) {
+        const service = typeof v === 'string' ? /^arn:[^:]+:([a-z0-9-]+):/.exec(v)?.[1] : undefined;
+        if (service) services.push(`${service}.amazonaws.com`);
+      }
+    }
+  }
+  return services;
 }
 
 /** Why switching to `key` would break a producer, or null when it is safe. */

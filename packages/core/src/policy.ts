@@ -132,18 +132,29 @@ export const SCOPING_CONDITION_KEYS = [
 ] as const;
 const SCOPING = new Set(SCOPING_CONDITION_KEYS.map((k) => k.toLowerCase()));
 
-function isWildcardOnly(v: unknown): boolean {
-  return asList(v as unknown[]).every((x) => typeof x === 'string' && /^[*?]*$/.test(x));
+/**
+ * Operators that let in only the callers whose key matches. Negated operators (`StringNotEquals`,
+ * `NotIpAddress`, …) let in everyone else, `Null` tests presence, `…IfExists` passes when the key is
+ * absent, and `ForAllValues:` passes vacuously on a missing key: none of them scope.
+ */
+const POSITIVE_OPERATOR = /^(ForAnyValue:)?(StringEquals|StringEqualsIgnoreCase|StringLike|ArnEquals|ArnLike|IpAddress)$/i;
+
+/** A condition value that narrows the callers: no wildcard, or a wildcard pattern that still pins an account or organization. */
+function valueNarrows(x: unknown): boolean {
+  if (typeof x !== 'string' || x.length === 0) return false;
+  if (/^(0\.0\.0\.0|::)\/0$/.test(x)) return false;
+  if (!/[*?]/.test(x)) return true;
+  return /(^|[^0-9])\d{12}([^0-9]|$)/.test(x) || /\bo-[a-z0-9]{10,32}\b/.test(x);
 }
 
 /** Scoping condition keys present in a statement, with values that actually narrow the callers. */
 export function scopingConditionKeys(stmt: Statement): string[] {
   const found: string[] = [];
   for (const [operator, block] of Object.entries(stmt.Condition ?? {})) {
-    // Null checks ("key is absent") and ...IfExists operators do not scope anybody in.
-    if (/^null$/i.test(operator) || /IfExists$/i.test(operator)) continue;
+    if (!POSITIVE_OPERATOR.test(operator)) continue;
     for (const [key, value] of Object.entries(block)) {
-      if (SCOPING.has(key.toLowerCase()) && !isWildcardOnly(value)) found.push(key);
+      const values = asList(value as unknown[]);
+      if (SCOPING.has(key.toLowerCase()) && values.length > 0 && values.every(valueNarrows)) found.push(key);
     }
   }
   return found;
@@ -178,8 +189,14 @@ export function isSecureTransportDeny(stmt: Statement, arn: string, requiredActi
     principalIsEveryone(stmt.Principal) &&
     requiredActions(stmt) &&
     coversResource(stmt, arn) &&
-    conditionSays(stmt, /^Bool(IfExists)?$/i, 'aws:SecureTransport', 'false')
+    conditionSays(stmt, /^Bool(IfExists)?$/i, 'aws:SecureTransport', 'false') &&
+    onlyConditionKey(stmt, 'aws:SecureTransport')
   );
+}
+
+/** True when `key` is the statement's only condition key (a narrower deny does not count). */
+export function onlyConditionKey(stmt: Statement, key: string): boolean {
+  return Object.values(stmt.Condition ?? {}).every((block) => Object.keys(block).every((k) => k.toLowerCase() === key.toLowerCase()));
 }
 
 /** True when a condition block of `stmt` requires `key` to equal `value` (StringEquals/StringLike family). */
@@ -209,15 +226,17 @@ export function uniqueSid(doc: PolicyDocument | null, base: string): string {
 
 /**
  * Which of `actions` the KMS key policy does NOT let the service principal `service` use.
- * An Allow counts when its principal names the service (or everyone) and its actions cover the
- * action; an unconditional Deny that matches takes it away again.
+ * An Allow counts when its principal names the service, or is everyone with no condition at all
+ * (conditions such as `kms:CallerAccount` or `kms:ViaService` do not match service principals), and
+ * its actions cover the action; an unconditional Deny that matches takes it away again.
  */
 export function keyPolicyMissingActions(keyPolicy: PolicyDocument | null, service: string, actions: string[]): string[] {
   const stmts = statementsOf(keyPolicy);
-  const matchesPrincipal = (s: Statement) =>
-    principalIsEveryone(s.Principal) || servicePrincipalsOf(s).some((p) => p.toLowerCase() === service.toLowerCase());
+  const names = (s: Statement) => servicePrincipalsOf(s).some((p) => p.toLowerCase() === service.toLowerCase());
+  const matchesPrincipal = (s: Statement) => principalIsEveryone(s.Principal) || names(s);
+  const grants = (s: Statement) => names(s) || (principalIsEveryone(s.Principal) && !s.Condition);
   return actions.filter((action) => {
-    const allowed = stmts.some((s) => s.Effect === 'Allow' && matchesPrincipal(s) && coversAction(s, action));
+    const allowed = stmts.some((s) => s.Effect === 'Allow' && grants(s) && coversAction(s, action));
     const denied = stmts.some((s) => s.Effect === 'Deny' && matchesPrincipal(s) && coversAction(s, action) && !s.Condition);
     return !allowed || denied;
   });

@@ -1,6 +1,6 @@
 /** Shared by the SQS and SNS "block public access" remediations: find and scope public statements. Pure. */
 import type { Change } from './results';
-import { isPublicAllow, replaceStatement, statementsOf, type PolicyDocument, type Statement } from './policy';
+import { asList, isPublicAllow, replaceStatement, statementsOf, type PolicyDocument, type Principal, type Statement } from './policy';
 
 export function publicStatementIndexes(policy: PolicyDocument | null, relevant: (s: Statement) => boolean = () => true): number[] {
   return statementsOf(policy)
@@ -28,10 +28,24 @@ export function scopeToOwner(
     cond.StringEquals = { ...(cond.StringEquals ?? {}), 'aws:PrincipalAccount': owner.accountId };
     return { statement: { ...stmt, Condition: cond }, description: `scope ${label} to account ${owner.accountId}` };
   }
+  const root = `arn:${owner.partition}:iam::${owner.accountId}:root`;
   return {
-    statement: { ...stmt, Principal: { AWS: `arn:${owner.partition}:iam::${owner.accountId}:root` } },
-    description: `scope ${label} to account ${owner.accountId} (principal was everyone)`,
+    statement: { ...stmt, Principal: withoutEveryone(stmt.Principal, root) },
+    description: `scope ${label} to account ${owner.accountId} (principal was everyone; named principals are kept)`,
   };
+}
+
+/** The principal with every `*` removed and the owner's root added; named principals are kept. */
+function withoutEveryone(principal: Principal | undefined, root: string): Principal {
+  if (principal === undefined || principal === '*') return { AWS: root };
+  const out: Record<string, string | string[]> = {};
+  for (const [kind, value] of Object.entries(principal)) {
+    const kept = asList(value).filter((v) => v !== '*');
+    if (kind === 'AWS' && asList(value).includes('*') && !kept.includes(root)) kept.push(root);
+    if (kept.length) out[kind] = kept.length === 1 ? kept[0]! : kept;
+  }
+  if (!Object.keys(out).length) out.AWS = root;
+  return out;
 }
 
 /**

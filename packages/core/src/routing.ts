@@ -97,7 +97,12 @@ function routeCloudTrail(trigger: Extract<Trigger, { kind: 'cloudtrail' }>, conf
   }
   const arn = kind.arnFromCloudTrail(d);
   if (!arn) return none(`${d.eventName} event names no ${RESOURCE_TYPE_LABEL[kind.type]} (no identifier in requestParameters or responseElements)`);
-  const ref = parseArn(arn);
+  let ref: ResourceRef;
+  try {
+    ref = parseArn(arn);
+  } catch (err) {
+    return none(`${d.eventName} names a resource fixbridge cannot use: ${(err as Error).message}`, arn);
+  }
   if (remediations.length === 0) return none(`no remediation handles ${RESOURCE_TYPE_LABEL[kind.type]} resources`, arn);
 
   const self = ownCallReason(d.userAgent, d.userIdentity?.arn, d.userIdentity?.sessionContext?.sessionIssuer?.arn, config.engineRoleArn);

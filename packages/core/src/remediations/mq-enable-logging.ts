@@ -30,7 +30,8 @@ export const mqEnableLogging = defineRemediation<{ broker: MqBrokerState }, MqEn
   resourceType: 'mq-broker',
   controls: { securityHub: ['MQ.2'], qualys: ['303'], seeds: ['000 "MQ.5"', 'NIST AU-12'] },
   risk: 'medium',
-  permissions: ['mq:DescribeBroker', 'mq:UpdateBroker', 'mq:RebootBroker'],
+  // logs:CreateLogGroup: whoever updates or reboots a broker with logging on needs it for Amazon MQ to create the log group.
+  permissions: ['mq:DescribeBroker', 'mq:UpdateBroker', 'mq:RebootBroker', 'logs:CreateLogGroup'],
   configSchema: MqEnableLoggingConfigSchema,
 
   async read(ctx) {
