@@ -11,6 +11,8 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { App } from 'sst/constructs';
 import { initProject } from 'sst/project.js';
 import config, { APP } from '../sst.config';
+import { hubStack } from './Hub';
+import type { HubSettings } from './settings';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** Stages `npm run synth` writes by default: one hub and one member, with no settings from the environment needed. */
@@ -22,11 +24,13 @@ export interface SynthesizedStack {
   template: Template;
 }
 
-export async function synthStage(stage: string, opts: { bundle?: boolean; account?: string } = {}): Promise<SynthesizedStack[]> {
+/** `hub`: synthesize a hub with these settings instead of the stage's (tests of settings no listed stage has). */
+export async function synthStage(stage: string, opts: { bundle?: boolean; account?: string; hub?: HubSettings } = {}): Promise<SynthesizedStack[]> {
   await initProject({ root: ROOT, stage, region: APP.region });
   const account = opts.account ?? process.env.CDK_DEFAULT_ACCOUNT ?? '123456789012';
   const app = new App({ mode: 'deploy', stage, name: APP.name, region: APP.region, account });
-  await config.stacks(app);
+  if (opts.hub) app.stack(hubStack(opts.hub));
+  else await config.stacks(app);
   if (opts.bundle) {
     // SST looks up its bootstrap stack (credentials needed) unless it runs under test.
     process.env.NODE_ENV ??= 'test';

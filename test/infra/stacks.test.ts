@@ -1,8 +1,8 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CATALOG, catalogPermissions, CLOUDTRAIL_DETAIL_TYPE, CUSTOM_ACTIONS, HISTORY_TABLE, RESOURCE_KINDS, remediationsForType, sweepPermissions } from '@fixbridge/core';
+import { CATALOG, catalogPermissions, CLOUDTRAIL_DETAIL_TYPE, CUSTOM_ACTIONS, DEFAULT_EXEMPT_TAG_KEY, HISTORY_TABLE, RESOURCE_KINDS, remediationsForType, sweepPermissions } from '@fixbridge/core';
 import { synthStage } from '../../stacks/synth';
-import { workerRoleName } from '../../stacks/settings';
+import { parseStageSettings, workerRoleName, type HubSettings } from '../../stacks/settings';
 import { settingsFor } from '../../sst.config';
 
 type Resource = { Type: string; Properties: Record<string, any> };
@@ -27,6 +27,13 @@ function roleActions(t: Template, roleId: string, policyId?: RegExp): string[] {
 
 function rulePatterns(t: Template): Record<string, any>[] {
   return resources(t, 'AWS::Events::Rule').flatMap(([, r]) => (r.Properties.EventPattern ? [r.Properties.EventPattern] : []));
+}
+
+/** The queues and topics of a template whose tags lack `key=true`. */
+function untagged(t: Template, key: string): string[] {
+  return [...resources(t, 'AWS::SQS::Queue'), ...resources(t, 'AWS::SNS::Topic')]
+    .filter(([, r]) => !(r.Properties.Tags ?? []).some((tag: { Key: string; Value: string }) => tag.Key === key && tag.Value === 'true'))
+    .map(([k]) => k);
 }
 
 const routedKinds = RESOURCE_KINDS.filter((k) => remediationsForType(k.type).length > 0);
@@ -107,6 +114,12 @@ describe('hub stack', () => {
     });
   });
 
+  it('exempts its own work queue, dead-letter queue and notification topic from the engine (the sweep lists them)', () => {
+    expect(resources(hub, 'AWS::SQS::Queue').map(([k]) => k.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual(['Work', 'WorkDeadLetters']);
+    expect(resources(hub, 'AWS::SNS::Topic')).toHaveLength(1);
+    expect(untagged(hub, DEFAULT_EXEMPT_TAG_KEY)).toEqual([]);
+  });
+
   it("grants the worker exactly the catalog's actions for remediation, and no wildcard action anywhere", () => {
     const role = logicalIdOf(hub, 'AWS::IAM::Role', /^WorkerRole/);
     hub.hasResourceProperties('AWS::IAM::Role', { RoleName: workerRoleName('dev', 'us-east-1') });
@@ -128,6 +141,16 @@ describe('hub stack', () => {
       GlobalSecondaryIndexes: [Match.objectLike({ IndexName: HISTORY_TABLE.resourceIndex.name })],
     });
     hub.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ FIXBRIDGE_CONFIG_PARAMETER: Match.anyValue(), FIXBRIDGE_HISTORY_TABLE: Match.anyValue(), FIXBRIDGE_EXTERNAL_ID: 'fixbridge-dev' }) } });
+  });
+});
+
+describe('hub with a custom exempt tag', () => {
+  it("tags its queues and topic with the stage engine config's exemptTagKey", async () => {
+    const settings = parseStageSettings('custom', { kind: 'hub', externalId: 'fixbridge-custom', engine: { exemptTagKey: 'acme:leave-alone' } }) as HubSettings;
+    const hub = (await synthStage('custom', { hub: settings }))[0]!.template;
+    expect(resources(hub, 'AWS::SQS::Queue')).toHaveLength(2);
+    expect(untagged(hub, 'acme:leave-alone')).toEqual([]);
+    expect(untagged(hub, DEFAULT_EXEMPT_TAG_KEY)).toHaveLength(3);
   });
 });
 

@@ -10,7 +10,7 @@ import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ClientPool, HistoryStore, remediationsForType, sweepItems, type Result } from '@fixbridge/core';
+import { ClientPool, HistoryStore, messageGroupId, remediationsForType, sweepItems, toWorkMessage, type Result } from '@fixbridge/core';
 import { createRouter } from '../../packages/functions/src/router';
 import { createRunbook } from '../../packages/functions/src/runbook';
 import { createWorker } from '../../packages/functions/src/worker';
@@ -117,6 +117,17 @@ describe('deployed engine', () => {
     const scheduled = { version: '0', id: uniqueName('sched'), 'detail-type': 'Scheduled Event', source: 'aws.events', account: '123456789012', time: '2026-11-02T05:00:00Z', region: REGION, resources: [], detail: {} };
     const sweep = await createHub({});
     expect((await createRouter(() => routerRuntime(sweep.env))(scheduled, lambdaContext())).queued).toBeGreaterThanOrEqual(items.length);
+  });
+
+  it('runs a sweep work item: recorded with trigger sweep, no Security Hub write-back', async () => {
+    const q = await createQueue(uniqueName('swept'), UNENCRYPTED);
+    const [swept] = (await sweepItems(new ClientPool().get(REGION), 'sched-2')).filter((i) => i.resourceArn === q.arn && i.remediation?.id === 'sqs-encrypt-at-rest');
+    const calls = securityHub.commandCalls(BatchUpdateFindingsCommand).length;
+    const message = { MessageId: 'swept', ReceiptHandle: 'swept', Body: JSON.stringify(toWorkMessage(swept!)), Attributes: { MessageGroupId: messageGroupId(swept!.ref!) } };
+    expect(await worker(sqsEvent([message], hub.work.arn), lambdaContext())).toEqual({ batchItemFailures: [] });
+    expect((await queueAttributes(q.url)).SqsManagedSseEnabled).toBe('true');
+    expect(await history.forResource(q.arn)).toMatchObject([{ status: 'applied', trigger: { kind: 'sweep', eventId: 'sched-2', eventName: 'Scheduled Event' } }]);
+    expect(securityHub.commandCalls(BatchUpdateFindingsCommand)).toHaveLength(calls);
   });
 
   it('rejects an event it does not understand without retrying it', async () => {

@@ -1,7 +1,7 @@
 /** `fixbridge history` and `fixbridge rollback` against the emulator's DynamoDB. */
 import { SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ClientPool, defaultConfig, HistoryStore, processItems, routeRunbook, type HistoryEntry, type Mode } from '@fixbridge/core';
+import { ClientPool, defaultConfig, HistoryStore, prepareRollback, processItems, routeRunbook, type HistoryEntry, type Mode } from '@fixbridge/core';
 import { cli, cliResults, createQueue, queueAttributes, REGION, seedClients, uniqueName } from '../support/aws';
 import { createHistoryTable } from '../support/deploy';
 
@@ -77,6 +77,22 @@ describe('fixbridge rollback', () => {
     await seedClients().sqs.send(new SetQueueAttributesCommand({ QueueUrl: edited.url, Attributes: { Policy: JSON.stringify(policy) } }));
     expect(await cliResults(['rollback', editedId, '--table', table, '--mode', 'auto'])).toMatchObject([{ status: 'blocked', reason: expect.stringContaining('Policy: changed since fixbridge wrote it') }]);
     expect(JSON.parse((await queueAttributes(edited.url)).Policy!).Statement).toHaveLength(2);
+  });
+
+  it('re-reads right before writing, and writes nothing when the policy changed since the rollback was planned', async () => {
+    const q = await createQueue(uniqueName('tls-race'));
+    const id = await applied('sqs-require-tls', q.arn);
+    const pool = new ClientPool();
+    const prepared = await prepareRollback(id, { history: store, clientsFor: (ref) => pool.get(ref.region), mode: 'auto' });
+    expect(prepared.results).toEqual([]);
+
+    const policy = JSON.parse((await queueAttributes(q.url)).Policy!);
+    policy.Statement.push({ Sid: 'Theirs', Effect: 'Deny', Principal: '*', Action: 'sqs:DeleteQueue', Resource: q.arn });
+    await seedClients().sqs.send(new SetQueueAttributesCommand({ QueueUrl: q.url, Attributes: { Policy: JSON.stringify(policy) } }));
+
+    expect(await prepared.apply!()).toMatchObject([{ status: 'blocked', reason: expect.stringContaining('Policy changed since the rollback was planned; nothing was written') }]);
+    expect(JSON.parse((await queueAttributes(q.url)).Policy!)).toEqual(policy);
+    expect(await store.get(id)).not.toHaveProperty('rolledBackBy');
   });
 
   it('restores the redrive policy but refuses to delete the dead-letter queue it created', async () => {

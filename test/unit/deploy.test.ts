@@ -1,3 +1,6 @@
+import { ListBrokersCommand, MqClient } from '@aws-sdk/client-mq';
+import { ListTopicsCommand, SNSClient } from '@aws-sdk/client-sns';
+import { ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -7,6 +10,7 @@ import {
   createClients,
   deduplicationId,
   defaultConfig,
+  DISAGREEMENT_NOTE,
   findingUpdate,
   fromWorkMessage,
   idempotencyKey,
@@ -18,6 +22,7 @@ import {
   routeRunbook,
   runItems,
   STATUSES,
+  sweepItems,
   toWorkMessage,
   type Change,
   type Reported,
@@ -28,8 +33,8 @@ import { parseStageSettings, workerRoleName } from '../../stacks/settings';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const ARN = 'arn:aws:sqs:us-east-1:123456789012:orders';
-const item = (eventId?: string, arn = ARN): WorkItem => {
-  const [i] = routeRunbook('sqs-require-tls', arn);
+const item = (eventId?: string, arn = ARN, remediation = 'sqs-require-tls'): WorkItem => {
+  const [i] = routeRunbook(remediation, arn);
   return { ...i!, trigger: { kind: 'finding', eventId, findingId: 'f-1', productArn: 'arn:aws:securityhub:eu-west-1::product/aws/securityhub' } };
 };
 const result = (status: Result['status'], over: Partial<Result> = {}): Result => ({
@@ -67,17 +72,32 @@ describe('work messages', () => {
   });
 
   it('group by resource ARN, hashing ARNs longer than SQS allows', () => {
-    expect(messageGroupId(ARN)).toBe(ARN);
-    expect(messageGroupId(`arn:aws:sns:us-east-1:123456789012:${'t'.repeat(200)}`)).toMatch(/^[0-9a-f]{64}$/);
+    expect(messageGroupId(item().ref!)).toBe(ARN);
+    expect(messageGroupId(item(undefined, `arn:aws:sns:us-east-1:123456789012:${'t'.repeat(200)}`, 'sns-require-tls').ref!)).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('give both ARN forms of one broker the same group and the same keys', () => {
+    const id = 'b-1234abcd-56ef-78ab-90cd-1234567890ab';
+    const [named, bare] = [`arn:aws:mq:us-east-1:123456789012:broker:orders:${id}`, `arn:aws:mq:us-east-1:123456789012:broker:${id}`].map((arn) => item('e-1', arn, 'mq-enable-logging'));
+    expect(messageGroupId(named!.ref!)).toBe(messageGroupId(bare!.ref!));
+    expect(idempotencyKey(named!)).toBeDefined();
+    expect(idempotencyKey(named!)).toBe(idempotencyKey(bare!));
+    expect(deduplicationId(named!)).toBe(deduplicationId(bare!));
+    expect(idempotencyKey(named!)).not.toBe(idempotencyKey(item('e-1', `arn:aws:mq:us-east-1:123456789012:broker:orders:b-1234abcd-56ef-78ab-90cd-000000000000`, 'mq-enable-logging')));
   });
 });
 
 describe('reporting', () => {
-  it('writes RESOLVED only after a verified fix or for a compliant resource, NOTIFIED otherwise, never leaving NEW', () => {
+  it('writes RESOLVED only after a verified fix, NOTIFIED otherwise, never leaving NEW', () => {
     expect(findingUpdate(reported('applied'))?.Workflow.Status).toBe('RESOLVED');
-    for (const s of ['planned', 'awaiting-approval', 'blocked', 'not-remediable', 'failed', 'skipped'] as const) {
+    for (const s of ['compliant', 'planned', 'awaiting-approval', 'blocked', 'not-remediable', 'failed', 'skipped'] as const) {
       expect(findingUpdate(reported(s))?.Workflow.Status).toBe('NOTIFIED');
     }
+    // A FAILED finding fixbridge finds compliant is a disagreement a person resolves (Security Hub would never reopen it).
+    const disagreement = findingUpdate(reported('compliant', { result: result('compliant', { reason: 'y'.repeat(900) }) }))!.Note.Text;
+    expect(disagreement.startsWith(DISAGREEMENT_NOTE)).toBe(true);
+    expect(disagreement).toMatch(/reports this resource failing, but fixbridge finds it compliant/);
+    expect(findingUpdate(reported('applied'))!.Note.Text).not.toContain(DISAGREEMENT_NOTE);
     const long = reported('failed', { result: result('failed', { reason: 'x'.repeat(900) }) });
     expect(findingUpdate(long)!.Note.Text.length).toBeLessThanOrEqual(512);
     expect(findingUpdate(reported('applied', { item: { ...item('e'), trigger: { kind: 'runbook' } } }))).toBeUndefined();
@@ -95,6 +115,27 @@ describe('reporting', () => {
     const n = notificationFor(reported('applied'))!;
     expect(n.subject).toBe('fixbridge applied: sqs-require-tls on orders');
     expect(n.message).toContain('Undo: fixbridge rollback ch-0123456789abcdef0123 --mode auto');
+  });
+});
+
+describe('sweep', () => {
+  const mocks = [mockClient(SQSClient), mockClient(SNSClient), mockClient(MqClient)] as const;
+  afterAll(() => mocks.forEach((m) => m.restore()));
+
+  it('skips a listed resource it cannot name, and sweeps the rest', async () => {
+    const [sqs, sns, mq] = mocks;
+    sqs.on(ListQueuesCommand).resolves({ QueueUrls: ['https://sqs.us-east-1.amazonaws.com/not-an-account/odd', 'https://sqs.us-east-1.amazonaws.com/123456789012/orders'] });
+    sns.on(ListTopicsCommand).resolves({ Topics: [{ TopicArn: 'arn:aws:sns:us-east-1:123456789012:alerts' }, { TopicArn: 'arn:aws:sns:us-east-1:123456789012:odd:sub' }] });
+    mq.on(ListBrokersCommand).resolves({ BrokerSummaries: [] });
+    const items = await sweepItems(createClients({ region: 'us-east-1' }), 'sched-1');
+    const skipped = items.filter((i) => i.skip);
+    expect(skipped.map((i) => [i.resourceArn, i.remediation, i.ref])).toEqual([
+      ['https://sqs.us-east-1.amazonaws.com/not-an-account/odd', null, undefined],
+      ['arn:aws:sns:us-east-1:123456789012:odd:sub', null, undefined],
+    ]);
+    expect(skipped[0]!.skip).toMatch(/^the sweep listed an SQS queue fixbridge cannot name: malformed queue URL/);
+    expect(new Set(items.filter((i) => !i.skip).map((i) => i.resourceArn))).toEqual(new Set([ARN, 'arn:aws:sns:us-east-1:123456789012:alerts']));
+    expect(items.every((i) => i.trigger.kind === 'sweep' && i.trigger.eventId === 'sched-1')).toBe(true);
   });
 });
 

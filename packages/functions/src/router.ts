@@ -25,7 +25,7 @@ async function send(rt: RouterRuntime, items: WorkItem[]): Promise<void> {
         Entries: batch.map((item, n) => ({
           Id: String(n),
           MessageBody: JSON.stringify(toWorkMessage(item)),
-          MessageGroupId: messageGroupId(item.ref!.arn),
+          MessageGroupId: messageGroupId(item.ref!),
           MessageDeduplicationId: deduplicationId(item),
         })),
       }),

@@ -54,12 +54,15 @@ export function recordHistory(store: HistoryStore): Output {
 }
 
 /**
- * Security Hub workflow status per result. Every write-back moves the finding out of NEW, so the
- * `Findings - Imported` event it causes never matches the rule (which wants NEW) again.
+ * Security Hub workflow status per result: RESOLVED only after a verified fix. Every write-back
+ * moves the finding out of NEW, so the `Findings - Imported` event it causes never matches the rule
+ * (which wants NEW) again. A `compliant` result is NOTIFIED, not RESOLVED: Security Hub reopens a
+ * finding only on a PASSED→FAILED change, so resolving a FAILED finding fixbridge disagrees with
+ * would hide it for good.
  */
 export const WORKFLOW_STATUS: Record<Status, WorkflowStatus> = {
   applied: 'RESOLVED',
-  compliant: 'RESOLVED',
+  compliant: 'NOTIFIED',
   planned: 'NOTIFIED',
   'awaiting-approval': 'NOTIFIED',
   blocked: 'NOTIFIED',
@@ -68,13 +71,17 @@ export const WORKFLOW_STATUS: Record<Status, WorkflowStatus> = {
   skipped: 'NOTIFIED',
 };
 
+/** Leads the note of a `compliant` result, so it survives truncation. */
+export const DISAGREEMENT_NOTE = 'Security Hub reports this resource failing, but fixbridge finds it compliant: a person should check the control. ';
+
 /** The BatchUpdateFindings request for a result of a finding or custom action, else undefined. */
 export function findingUpdate(r: Reported) {
   const { findingId, productArn } = r.item.trigger;
   if (!findingId || !productArn) return undefined;
+  const note = `${r.result.status === 'compliant' ? DISAGREEMENT_NOTE : ''}${summaryLine(r)}`;
   return {
     FindingIdentifiers: [{ Id: findingId, ProductArn: productArn }],
-    Note: { Text: truncate(summaryLine(r), 512), UpdatedBy: 'fixbridge' },
+    Note: { Text: truncate(note, 512), UpdatedBy: 'fixbridge' },
     Workflow: { Status: WORKFLOW_STATUS[r.result.status] },
   };
 }

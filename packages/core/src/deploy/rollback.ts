@@ -1,7 +1,8 @@
 /**
  * Rollback: write each change's `before` back, for a change the engine applied. Dry-run unless the
  * mode is `auto`. A change is restored only while the resource still holds its `after` value, so a
- * later edit by someone else is never overwritten. Changes that cannot be undone (a created queue, a
+ * later edit by someone else is never overwritten: it is checked when the rollback is planned, and
+ * again on a fresh read right before the write. Changes that cannot be undone (a created queue, a
  * reboot) are refused with the reason, as a `blocked` result of their own.
  */
 import { SetTopicAttributesCommand, TagResourceCommand, UntagResourceCommand } from '@aws-sdk/client-sns';
@@ -13,6 +14,7 @@ import { applyMqOps, type MqBrokerState } from '../adapters/mq';
 import type { SnsTopicState } from '../adapters/sns';
 import { setQueueAttributes, type SqsQueueState } from '../adapters/sqs';
 import { describeError, InputError } from '../errors';
+import { canonicalPolicyText } from '../policy';
 import { READERS, type BaseState } from '../readers';
 import type { Change, Mode, Result } from '../results';
 import { historyEntry, type HistoryEntry, type HistoryStore } from './history';
@@ -108,7 +110,7 @@ function policyOf(v: unknown): { Statement: unknown[] } & Values {
   return { ...doc, Statement: Array.isArray(doc.Statement) ? [...doc.Statement] : doc.Statement ? [doc.Statement] : [] };
 }
 
-interface RollbackPlan {
+export interface RollbackPlan {
   values: Values;
   tags: { set: Record<string, string>; remove: string[] };
   restored: Change[];
@@ -150,6 +152,19 @@ export function planRollback(changes: Change[], restorer: Restorer, current: Val
   return plan;
 }
 
+/** A resource's settings and tags as read at one moment. */
+export interface RollbackReading {
+  values: Values;
+  tags: Record<string, string>;
+}
+
+/** The fields the plan writes whose live value moved between two readings (policies compared as canonical text). */
+export function movedSince(plan: RollbackPlan, then: RollbackReading, now: RollbackReading): string[] {
+  const same = (k: string) => (k === 'Policy' ? canonicalPolicyText(text(then.values.Policy)) === canonicalPolicyText(text(now.values.Policy)) : canonical(then.values[k]) === canonical(now.values[k]));
+  const tags = [...plan.tags.remove, ...Object.keys(plan.tags.set)].filter((t) => then.tags[t] !== now.tags[t]).map((t) => `Tags.${t}`);
+  return [...Object.keys(plan.values).filter((k) => !same(k)), ...tags];
+}
+
 export interface RollbackDeps {
   history: HistoryStore;
   clientsFor(ref: ResourceRef): Promise<Clients> | Clients;
@@ -157,51 +172,78 @@ export interface RollbackDeps {
   now?: () => Date;
 }
 
+/** A rollback read and planned: the results known so far and, in auto mode with something to restore, the guarded write. */
+export interface PreparedRollback {
+  results: Result[];
+  /** Re-reads the resource and writes only if nothing the plan writes moved since it was planned. */
+  apply?: () => Promise<Result[]>;
+}
+
 /** Roll back one recorded change. An unknown or malformed change id is an `InputError`. */
 export async function rollback(changeId: string, deps: RollbackDeps): Promise<Result[]> {
+  const { results, apply } = await prepareRollback(changeId, deps);
+  return [...results, ...(apply ? await apply() : [])];
+}
+
+export async function prepareRollback(changeId: string, deps: RollbackDeps): Promise<PreparedRollback> {
   const entry = await deps.history.get(changeId);
   if (!entry) throw new InputError(`no change ${changeId} in history table ${deps.history.table}`);
   const base = { remediation: entry.remediation, controls: entry.controls, resourceArn: entry.resourceArn, mode: deps.mode };
   const result = (status: Result['status'], reason: string, changes: Change[] = []): Result => ({ ...base, status, reason, changes });
-  if (entry.status !== 'applied') return [result('blocked', `change ${changeId} was never applied (its status is ${entry.status}); there is nothing to roll back`)];
-  if (entry.rolledBackBy) return [result('blocked', `change ${changeId} was already rolled back by ${entry.rolledBackBy}`)];
+  const only = (r: Result): PreparedRollback => ({ results: [r] });
+  if (entry.status !== 'applied') return only(result('blocked', `change ${changeId} was never applied (its status is ${entry.status}); there is nothing to roll back`));
+  if (entry.rolledBackBy) return only(result('blocked', `change ${changeId} was already rolled back by ${entry.rolledBackBy}`));
 
   const ref = parseArn(entry.resourceArn);
   const label = RESOURCE_TYPE_LABEL[ref.type];
   const restorer = RESTORERS[ref.type];
   const reader = READERS[ref.type];
-  if (!restorer || !reader) return [result('blocked', `fixbridge cannot roll back changes of an ${label}`)];
+  if (!restorer || !reader) return only(result('blocked', `fixbridge cannot roll back changes of an ${label}`));
   let clients: Clients;
-  let state: BaseState;
+  const read = async (): Promise<BaseState & RollbackReading> => {
+    const state = await reader(clients, ref);
+    return { ...state, values: restorer.current(state) };
+  };
+  let planned: BaseState & RollbackReading;
   try {
     clients = await deps.clientsFor(ref);
-    state = await reader(clients, ref);
+    planned = await read();
   } catch (err) {
-    return [result('failed', `could not read ${entry.resourceArn}: ${describeError(err)}`)];
+    return only(result('failed', `could not read ${entry.resourceArn}: ${describeError(err)}`));
   }
-  const plan = planRollback(entry.changes, restorer, restorer.current(state), state.tags, label);
+  const plan = planRollback(entry.changes, restorer, planned.values, planned.tags, label);
   const results: Result[] = [];
   if (plan.refused.length) results.push(result('blocked', plan.refused.map((r) => r.reason).join('; '), plan.refused.map((r) => r.change)));
-  if (!plan.restored.length) return results;
+  if (!plan.restored.length) return { results };
   const what = `roll back ${changeId} (${entry.remediation} at ${entry.time})`;
-  if (deps.mode === 'dry-run') return [...results, result('planned', `${what}; dry-run: nothing was changed (use --mode auto to apply)`, plan.restored)];
-  if (deps.mode === 'approval') return [...results, result('awaiting-approval', `${what}; waiting for a person to approve`, plan.restored)];
+  if (deps.mode === 'dry-run') return { results: [...results, result('planned', `${what}; dry-run: nothing was changed (use --mode auto to apply)`, plan.restored)] };
+  if (deps.mode === 'approval') return { results: [...results, result('awaiting-approval', `${what}; waiting for a person to approve`, plan.restored)] };
 
-  try {
-    if (Object.keys(plan.values).length) await restorer.write(clients, state, plan.values);
-    if (plan.tags.remove.length || Object.keys(plan.tags.set).length) await restorer.tag(clients, state, plan.tags.set, plan.tags.remove);
-  } catch (err) {
-    return [...results, result('failed', `${what}: the write failed: ${describeError(err)}`, plan.restored)];
-  }
-  const again = await reader(clients, ref);
-  const now = restorer.current(again);
-  const off = Object.entries(plan.values).filter(([k, v]) => !holds(now[k], v)).map(([k]) => k);
-  const tagsOff = [...plan.tags.remove.filter((k) => k in again.tags), ...Object.entries(plan.tags.set).filter(([k, v]) => again.tags[k] !== v).map(([k]) => `Tags.${k}`)];
-  if (off.length || tagsOff.length) return [...results, result('failed', `${what}: wrote the old values, but ${[...off, ...tagsOff].join(', ')} still differ on re-read`, plan.restored)];
+  const apply = async (): Promise<Result[]> => {
+    let live: BaseState & RollbackReading;
+    try {
+      live = await read();
+    } catch (err) {
+      return [result('failed', `${what}: could not re-read ${entry.resourceArn} before writing, so nothing was written: ${describeError(err)}`, plan.restored)];
+    }
+    const moved = movedSince(plan, planned, live);
+    if (moved.length) return [result('blocked', `${what}: ${moved.join(', ')} changed since the rollback was planned; nothing was written (run the rollback again to re-plan)`, plan.restored)];
+    try {
+      if (Object.keys(plan.values).length) await restorer.write(clients, live, plan.values);
+      if (plan.tags.remove.length || Object.keys(plan.tags.set).length) await restorer.tag(clients, live, plan.tags.set, plan.tags.remove);
+    } catch (err) {
+      return [result('failed', `${what}: the write failed: ${describeError(err)}`, plan.restored)];
+    }
+    const again = await read();
+    const off = Object.entries(plan.values).filter(([k, v]) => !holds(again.values[k], v)).map(([k]) => k);
+    const tagsOff = [...plan.tags.remove.filter((k) => k in again.tags), ...Object.entries(plan.tags.set).filter(([k, v]) => again.tags[k] !== v).map(([k]) => `Tags.${k}`)];
+    if (off.length || tagsOff.length) return [result('failed', `${what}: wrote the old values, but ${[...off, ...tagsOff].join(', ')} still differ on re-read`, plan.restored)];
 
-  const done = result('applied', `${what}: restored and verified`, plan.restored);
-  const id = changeIdFor(undefined);
-  await deps.history.put(historyEntry(done, id, { kind: 'rollback', rollbackOf: changeId }, (deps.now ?? (() => new Date()))()));
-  await deps.history.markRolledBack(changeId, id);
-  return [...results, { ...done, reason: `${done.reason} (recorded as ${id})` }];
+    const done = result('applied', `${what}: restored and verified`, plan.restored);
+    const id = changeIdFor(undefined);
+    await deps.history.put(historyEntry(done, id, { kind: 'rollback', rollbackOf: changeId }, (deps.now ?? (() => new Date()))()));
+    await deps.history.markRolledBack(changeId, id);
+    return [{ ...done, reason: `${done.reason} (recorded as ${id})` }];
+  };
+  return { results, apply };
 }

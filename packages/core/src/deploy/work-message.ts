@@ -4,7 +4,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { parseArn } from '../arn';
+import { parseArn, resourceKey, type ResourceRef } from '../arn';
 import { CATALOG, findRemediation } from '../catalog';
 import { InputError } from '../errors';
 import { firstIssue } from '../events/envelope';
@@ -79,13 +79,14 @@ function sha256(text: string): string {
 }
 
 /**
- * The identity of one delivery of one piece of work: event id + remediation + resource. The same
- * EventBridge event delivered twice has the same key. Undefined when the trigger has no event id.
+ * The identity of one delivery of one piece of work: event id + remediation + resource (its
+ * `resourceKey`, so every ARN form of one broker gives one key). The same EventBridge event
+ * delivered twice has the same key. Undefined when the trigger has no event id.
  */
 export function idempotencyKey(item: WorkItem): string | undefined {
   const eventId = item.trigger.eventId;
-  if (!eventId || !item.remediation || !item.resourceArn) return undefined;
-  return sha256(`${eventId}\n${item.remediation.id}\n${item.resourceArn}`);
+  if (!eventId || !item.remediation || !item.ref) return undefined;
+  return sha256(`${eventId}\n${item.remediation.id}\n${resourceKey(item.ref)}`);
 }
 
 /** The FIFO deduplication id (at most 128 characters): the idempotency key, or a hash of the message. */
@@ -93,9 +94,10 @@ export function deduplicationId(item: WorkItem): string {
   return idempotencyKey(item) ?? sha256(JSON.stringify(toWorkMessage(item)));
 }
 
-/** The FIFO message group: the resource ARN (hashed when longer than SQS's 128 characters). */
-export function messageGroupId(resourceArn: string): string {
-  return resourceArn.length <= 128 ? resourceArn : sha256(resourceArn);
+/** The FIFO message group: the resource's key (hashed when longer than SQS's 128 characters). */
+export function messageGroupId(ref: ResourceRef): string {
+  const key = resourceKey(ref);
+  return key.length <= 128 ? key : sha256(key);
 }
 
 /** Change ids are `ch-` and 20 hex digits; derived from the idempotency key, so a retry reuses its id. */
