@@ -1,4 +1,5 @@
 import { ListBrokersCommand, MqClient } from '@aws-sdk/client-mq';
+import { LOGS_PENDING_REBOOT } from '../../packages/core/src/remediations/mq-enable-logging';
 import { ListTopicsCommand, SNSClient } from '@aws-sdk/client-sns';
 import { ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
@@ -88,6 +89,11 @@ describe('work messages', () => {
 });
 
 describe('reporting', () => {
+  it('leaves an applied logging change that waits for a broker reboot NOTIFIED (Security Hub fails MQ.2 until then)', () => {
+    const pending = `general and audit logging is off; applied and verified: general and audit logs are enabled, but audit ${LOGS_PENDING_REBOOT} (next reboot or maintenance window)`;
+    expect(findingUpdate(reported('applied', { result: result('applied', { reason: pending }) }))?.Workflow.Status).toBe('NOTIFIED');
+  });
+
   it('writes RESOLVED only after a verified fix, NOTIFIED otherwise, never leaving NEW', () => {
     expect(findingUpdate(reported('applied'))?.Workflow.Status).toBe('RESOLVED');
     for (const s of ['compliant', 'planned', 'awaiting-approval', 'blocked', 'not-remediable', 'failed', 'skipped'] as const) {

@@ -8,6 +8,7 @@ import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { SecurityHubClient, WorkflowStatus } from '@aws-sdk/client-securityhub';
 import type { Result, Status } from '../results';
 import type { WorkItem } from '../routing';
+import { LOGS_PENDING_REBOOT } from '../remediations/mq-enable-logging';
 import { historyEntry, type HistoryStore } from './history';
 import { eventBridgeSdk, securityHubSdk } from './sdk';
 
@@ -71,6 +72,15 @@ export const WORKFLOW_STATUS: Record<Status, WorkflowStatus> = {
   skipped: 'NOTIFIED',
 };
 
+/**
+ * The workflow status to write back. An applied logging change that waits for a broker reboot is
+ * NOTIFIED, not RESOLVED: Security Hub keeps MQ.2 failing until the reboot.
+ */
+export function workflowStatus(result: Result): WorkflowStatus {
+  if (result.status === 'applied' && result.reason.includes(LOGS_PENDING_REBOOT)) return 'NOTIFIED';
+  return WORKFLOW_STATUS[result.status];
+}
+
 /** Leads the note of a `compliant` result, so it survives truncation. */
 export const DISAGREEMENT_NOTE = 'Security Hub reports this resource failing, but fixbridge finds it compliant: a person should check the control. ';
 
@@ -82,7 +92,7 @@ export function findingUpdate(r: Reported) {
   return {
     FindingIdentifiers: [{ Id: findingId, ProductArn: productArn }],
     Note: { Text: truncate(note, 512), UpdatedBy: 'fixbridge' },
-    Workflow: { Status: WORKFLOW_STATUS[r.result.status] },
+    Workflow: { Status: workflowStatus(r.result) },
   };
 }
 

@@ -16,6 +16,9 @@ export const MqEnableLoggingConfigSchema = z
 export type MqEnableLoggingConfig = z.infer<typeof MqEnableLoggingConfigSchema>;
 
 type LogKind = 'general' | 'audit';
+
+/** In the reason of a broker whose logging waits for a reboot; Security Hub still fails MQ.2 until then. */
+export const LOGS_PENDING_REBOOT = 'logging is pending until the broker reboots';
 const LOG_FIELD = { general: 'General', audit: 'Audit' } as const;
 
 /** What the broker will log once pending changes apply: the pending value wins over the current one. */
@@ -48,7 +51,7 @@ export const mqEnableLogging = defineRemediation<{ broker: MqBrokerState }, MqEn
       return {
         kind: 'compliant',
         reason: waiting.length
-          ? `${label} are enabled, but ${waiting.join(' and ')} logging is pending until the broker reboots (next reboot or maintenance window)`
+          ? `${label} are enabled, but ${waiting.join(' and ')} ${LOGS_PENDING_REBOOT} (next reboot or maintenance window)`
           : `${label} are on`,
       };
     }
