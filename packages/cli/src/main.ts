@@ -30,11 +30,11 @@ import { historyCommand, rollbackCommand } from './history';
 const USAGE = `fixbridge ${VERSION} — safe, automated remediation for AWS SQS, SNS and Amazon MQ
 
 Usage:
-  fixbridge handle --event <file|->                      process one EventBridge event (or runbook request)
+  fixbridge handle --event <file|->                            process one EventBridge event (or runbook request)
   fixbridge run <remediation-id|control-id> --resource <arn>   run a runbook by hand
-  fixbridge list                                         show the catalog
-  fixbridge history <resource-arn> [--table <name>]      the deployed engine's changes to a resource
-  fixbridge rollback <change-id> [--table <name>]        restore a change's "before" (dry-run unless --mode auto)
+  fixbridge list                                               show the catalog
+  fixbridge history <resource-arn> [--table <name>]            the deployed engine's changes to a resource
+  fixbridge rollback <change-id> [--table <name>]              restore a change's "before" (dry-run unless --mode auto)
 
 Options:
   --mode dry-run|approval|auto   override every configured mode (default: config, else dry-run)
