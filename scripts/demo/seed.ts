@@ -5,6 +5,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CloudWatchLogsClient, PutResourcePolicyCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { CreateAliasCommand, CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { CreateQueueCommand, GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient, TagQueueCommand } from '@aws-sdk/client-sqs';
 import { CreateTopicCommand, GetTopicAttributesCommand, SetTopicAttributesCommand, SNSClient } from '@aws-sdk/client-sns';
@@ -114,6 +115,16 @@ async function seedTopic(dir: string): Promise<void> {
 }
 
 async function seedBroker(dir: string): Promise<void> {
+  // Amazon MQ can publish logs only where a CloudWatch Logs resource policy lets it (AWS's documented policy).
+  await new CloudWatchLogsClient({ region: REGION }).send(
+    new PutResourcePolicyCommand({
+      policyName: 'AmazonMQ-logs',
+      policyDocument: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { Service: 'mq.amazonaws.com' }, Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: 'arn:aws:logs:*:*:log-group:/aws/amazonmq/*' }],
+      }),
+    }),
+  );
   const out = await mq.send(
     new CreateBrokerCommand({
       BrokerName: 'orders-broker',

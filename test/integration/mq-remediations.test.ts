@@ -6,6 +6,7 @@
  * Emulator note: moto applies Logs at once (AWS keeps them in Logs.Pending until a reboot), issues
  * six-hex broker ids and ARNs without the broker name (arn:aws:mq:<region>:<account>:broker:<id>).
  */
+import { DescribeBrokerCommand, MqClient } from '@aws-sdk/client-mq';
 import { describe, expect, it } from 'vitest';
 import { cliRecorded, createKey, keyPolicy, tempFile } from '../support/aws';
 import { createBroker, describeBroker, findingEvent, mqCloudTrailEvent, writesIn } from '../support/sns-mq';
@@ -13,6 +14,15 @@ import { createBroker, describeBroker, findingEvent, mqCloudTrailEvent, writesIn
 const eventFile = (event: object) => tempFile('event.json', event);
 
 describe('mq-enable-logging', () => {
+  it('is blocked, with the fix, when no CloudWatch Logs resource policy lets Amazon MQ write its logs', async () => {
+    const region = 'eu-west-3'; // a region where no test puts the MQ logs policy (moto state is shared)
+    const b = await createBroker('nologs', {}, { region, withLogsPolicy: false });
+    const run = await cliRecorded(['run', 'mq-enable-logging', '--resource', b.arn, '--mode', 'auto']);
+    expect(run.results[0]).toMatchObject({ status: 'blocked', reason: expect.stringMatching(/no CloudWatch Logs resource policy lets mq\.amazonaws\.com call logs:CreateLogStream and logs:PutLogEvents.*put-resource-policy/) });
+    expect(writesIn(run.calls)).toEqual([]);
+    expect((await new MqClient({ region }).send(new DescribeBrokerCommand({ BrokerId: b.id }))).Logs).toMatchObject({ General: false });
+  });
+
   it('ActiveMQ: dry-run and approval change nothing; auto turns on general and audit logs and verifies', async () => {
     const b = await createBroker('logs');
 

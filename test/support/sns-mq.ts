@@ -1,8 +1,9 @@
 /** Helpers for SNS and Amazon MQ tests: events naming a resource, and seeding/reading with plain SDK clients. */
-import { CreateBrokerCommand, DescribeBrokerCommand, type CreateBrokerRequest, type DescribeBrokerResponse } from '@aws-sdk/client-mq';
+import { CloudWatchLogsClient, PutResourcePolicyCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { CreateBrokerCommand, DescribeBrokerCommand, MqClient, type CreateBrokerRequest, type DescribeBrokerResponse } from '@aws-sdk/client-mq';
 import { CreateTopicCommand, GetTopicAttributesCommand, ListTagsForResourceCommand, SetTopicAttributesCommand } from '@aws-sdk/client-sns';
 import type { KeyInfo } from '@fixbridge/core';
-import { ACCOUNT, seedClients, uniqueName } from './aws';
+import { ACCOUNT, REGION, seedClients, uniqueName } from './aws';
 import { fixture } from './fixtures';
 
 /** The write calls of SNS, MQ and the tagging APIs, to prove "no write" from a recorded run. */
@@ -121,10 +122,28 @@ export function keyInfo(over: Partial<KeyInfo> = {}): KeyInfo {
 
 // ---- Amazon MQ ---------------------------------------------------------------------------
 
-export async function createBroker(prefix: string, over: Partial<CreateBrokerRequest> = {}): Promise<{ id: string; arn: string; name: string }> {
+/** The CloudWatch Logs resource policy Amazon MQ needs to publish logs (AWS's documented one). */
+export const MQ_LOGS_POLICY = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Principal: { Service: 'mq.amazonaws.com' }, Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: 'arn:aws:logs:*:*:log-group:/aws/amazonmq/*' }],
+});
+
+/**
+ * A new broker (with the account's MQ logs resource policy in place, unless `withLogsPolicy` is
+ * false). `region` defaults to the tests' region.
+ */
+export async function createBroker(
+  prefix: string,
+  over: Partial<CreateBrokerRequest> = {},
+  opts: { region?: string; withLogsPolicy?: boolean } = {},
+): Promise<{ id: string; arn: string; name: string }> {
   const name = uniqueName(prefix);
   const rabbit = over.EngineType === 'RABBITMQ';
-  const out = await seedClients().mq.send(
+  const region = opts.region ?? REGION;
+  if (opts.withLogsPolicy ?? true) {
+    await new CloudWatchLogsClient({ region }).send(new PutResourcePolicyCommand({ policyName: 'AmazonMQ-logs', policyDocument: MQ_LOGS_POLICY }));
+  }
+  const out = await new MqClient({ region }).send(
     new CreateBrokerCommand({
       BrokerName: name,
       EngineType: 'ACTIVEMQ',

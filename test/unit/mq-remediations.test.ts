@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EngineSettings, KeyInfo, MqBrokerState } from '@fixbridge/core';
-import { mqEnableLogging } from '../../packages/core/src/remediations/mq-enable-logging';
+import { logsDestinationBlockReason, mqEnableLogging } from '../../packages/core/src/remediations/mq-enable-logging';
 import { mqAutoMinorVersionUpgrade } from '../../packages/core/src/remediations/mq-auto-minor-version-upgrade';
 import { mqNoPublicAccess } from '../../packages/core/src/remediations/mq-no-public-access';
 import { mqActiveStandby } from '../../packages/core/src/remediations/mq-active-standby';
@@ -33,6 +33,31 @@ const rabbitmq: MqBrokerState = { ...structuredClone(activemq), engineType: 'RAB
 function broker(from: MqBrokerState, over: Partial<MqBrokerState>): MqBrokerState {
   return { ...structuredClone(from), ...over };
 }
+
+describe('mq-enable-logging: where the logs go', () => {
+  const allow = (actions: string[], resource = 'arn:aws:logs:*:*:log-group:/aws/amazonmq/*', service = 'mq.amazonaws.com') => ({
+    Statement: [{ Effect: 'Allow' as const, Principal: { Service: service }, Action: actions, Resource: resource }],
+  });
+  const both = ['logs:CreateLogStream', 'logs:PutLogEvents'];
+  it.each<[string, Parameters<typeof logsDestinationBlockReason>[1], RegExp | null]>([
+    ['not read (nothing to turn on)', undefined, null],
+    ["AWS's documented policy", [allow(both)], null],
+    ['a policy for this region and account only', [allow(both, 'arn:aws:logs:us-east-1:123456789012:log-group:/aws/amazonmq/broker/*')], null],
+    ['no policy at all', [], /lets mq\.amazonaws\.com call logs:CreateLogStream and logs:PutLogEvents/],
+    ['PutLogEvents only', [allow(['logs:PutLogEvents'])], /call logs:CreateLogStream on/],
+    ['another service', [allow(both, undefined, 'route53.amazonaws.com')], /logs:CreateLogStream and logs:PutLogEvents/],
+    ['another log group', [allow(both, 'arn:aws:logs:*:*:log-group:/aws/route53/*')], /logs:CreateLogStream and logs:PutLogEvents/],
+  ])('%s', (_n, policies, reason) => {
+    const r = logsDestinationBlockReason(activemq, policies);
+    if (reason) expect(r).toMatch(reason);
+    else expect(r).toBeNull();
+  });
+
+  it('blocks the plan, with the command that fixes it, when Amazon MQ cannot write the logs', () => {
+    const a = mqEnableLogging.evaluate({ broker: activemq, logsPolicies: [] }, mqEnableLogging.configSchema.parse({}), settings);
+    expect(a).toMatchObject({ kind: 'blocked', reason: expect.stringContaining('aws logs put-resource-policy') });
+  });
+});
 
 describe('mq-enable-logging', () => {
   const never = mqEnableLogging.configSchema.parse({});

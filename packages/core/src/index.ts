@@ -20,6 +20,7 @@ export * from './remediations/types';
 export * from './adapters/sqs';
 export * from './adapters/kms';
 export * from './adapters/cloudwatch';
+export * from './adapters/logs';
 export * from './adapters/sns';
 export * from './adapters/mq';
 export * from './tags';

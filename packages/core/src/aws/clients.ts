@@ -1,4 +1,5 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { MqClient } from '@aws-sdk/client-mq';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -20,6 +21,7 @@ export interface Clients {
   mq: MqClient;
   sts: STSClient;
   cloudwatch: CloudWatchClient;
+  logs: CloudWatchLogsClient;
 }
 
 export interface ClientOptions {
@@ -48,6 +50,7 @@ export function createClients(opts: ClientOptions): Clients {
     mq: new MqClient(common),
     sts: new STSClient(common),
     cloudwatch: new CloudWatchClient(common),
+    logs: new CloudWatchLogsClient(common),
   };
 }
 

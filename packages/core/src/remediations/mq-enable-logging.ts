@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { applyMqOps, isActiveMq, updateBlockReason, type MqBrokerState, type MqOp } from '../adapters/mq';
+import { logsResourcePolicies } from '../adapters/logs';
+import { coversAction, coversResource, servicePrincipalsOf, statementsOf, type PolicyDocument } from '../policy';
 import type { Change } from '../results';
 import { defineRemediation } from './types';
 
@@ -27,23 +29,62 @@ function willLog(broker: MqBrokerState, kind: LogKind): { on: boolean; pending: 
   return pending === undefined ? { on: broker.logs[kind], pending: false } : { on: pending, pending: pending !== broker.logs[kind] };
 }
 
-export const mqEnableLogging = defineRemediation<{ broker: MqBrokerState }, MqEnableLoggingConfig, MqOp>({
+/** The log kinds a broker has: RabbitMQ has no audit logs (UpdateBroker rejects Audit for it). */
+function logKinds(broker: MqBrokerState): LogKind[] {
+  return isActiveMq(broker) ? ['general', 'audit'] : ['general'];
+}
+
+/**
+ * Amazon MQ writes its logs only when a CloudWatch Logs resource policy lets `mq.amazonaws.com`
+ * create streams and put events in the broker's `/aws/amazonmq/broker/<id>/…` log groups; without
+ * one, enabling logs changes nothing but the broker's settings. Null when logging can work.
+ */
+export function logsDestinationBlockReason(broker: MqBrokerState, policies: PolicyDocument[] | undefined): string | null {
+  if (!policies) return null;
+  const partition = broker.arn.split(':')[1] ?? 'aws';
+  const stream = `arn:${partition}:logs:${broker.region}:${broker.accountId}:log-group:/aws/amazonmq/broker/${broker.id}/general:log-stream:x`;
+  const allowed = (action: string) =>
+    policies.some((doc) =>
+      statementsOf(doc).some(
+        (s) => s.Effect === 'Allow' && servicePrincipalsOf(s).includes(MQ_SERVICE) && coversAction(s, action) && coversResource(s, stream),
+      ),
+    );
+  const missing = ['logs:CreateLogStream', 'logs:PutLogEvents'].filter((a) => !allowed(a));
+  if (missing.length === 0) return null;
+  return (
+    `no CloudWatch Logs resource policy lets ${MQ_SERVICE} call ${missing.join(' and ')} on /aws/amazonmq/*, so the broker could not write its logs. ` +
+    `Add one, e.g. aws logs put-resource-policy --policy-name AmazonMQ-logs --policy-document ` +
+    `'{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"${MQ_SERVICE}"},"Action":["logs:CreateLogStream","logs:PutLogEvents"],"Resource":"arn:${partition}:logs:*:*:log-group:/aws/amazonmq/*"}]}', then run again`
+  );
+}
+
+const MQ_SERVICE = 'mq.amazonaws.com';
+
+export interface MqEnableLoggingInput {
+  broker: MqBrokerState;
+  /** The account's CloudWatch Logs resource policies (read when logs would be turned on). */
+  logsPolicies?: PolicyDocument[];
+}
+
+export const mqEnableLogging = defineRemediation<MqEnableLoggingInput, MqEnableLoggingConfig, MqOp>({
   id: 'mq-enable-logging',
   title: 'Publish Amazon MQ broker logs to CloudWatch (general; audit too for ActiveMQ)',
   resourceType: 'mq-broker',
   controls: { securityHub: ['MQ.2'], qualys: ['303'], seeds: ['000 "MQ.5"', 'NIST AU-12'] },
   risk: 'medium',
   // logs:CreateLogGroup: whoever updates or reboots a broker with logging on needs it for Amazon MQ to create the log group.
-  permissions: ['mq:DescribeBroker', 'mq:UpdateBroker', 'mq:RebootBroker', 'logs:CreateLogGroup'],
+  permissions: ['mq:DescribeBroker', 'mq:UpdateBroker', 'mq:RebootBroker', 'logs:CreateLogGroup', 'logs:DescribeResourcePolicies'],
   configSchema: MqEnableLoggingConfigSchema,
 
   async read(ctx) {
-    return { broker: (await ctx.resource()) as MqBrokerState };
+    const broker = (await ctx.resource()) as MqBrokerState;
+    const needed = logKinds(broker).some((k) => !willLog(broker, k).on);
+    return { broker, ...(needed ? { logsPolicies: await logsResourcePolicies(ctx.clients) } : {}) };
   },
 
-  evaluate({ broker }, config) {
+  evaluate({ broker, logsPolicies }, config) {
     // RabbitMQ has no audit logs (UpdateBroker rejects Audit for it).
-    const kinds: LogKind[] = isActiveMq(broker) ? ['general', 'audit'] : ['general'];
+    const kinds = logKinds(broker);
     const label = kinds.length === 2 ? 'general and audit logs' : 'general logs (RabbitMQ has no audit logs)';
     const off = kinds.filter((k) => !willLog(broker, k).on);
     if (off.length === 0) {
@@ -55,7 +96,7 @@ export const mqEnableLogging = defineRemediation<{ broker: MqBrokerState }, MqEn
           : `${label} are on`,
       };
     }
-    const blocked = updateBlockReason(broker);
+    const blocked = updateBlockReason(broker) ?? logsDestinationBlockReason(broker, logsPolicies);
     if (blocked) return { kind: 'blocked', reason: blocked };
 
     // UpdateBroker replaces the whole Logs object: send every kind this engine has.
