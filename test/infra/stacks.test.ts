@@ -84,7 +84,7 @@ describe('hub stack', () => {
     const dlq = logicalIdOf(hub, 'AWS::SQS::Queue', /^WorkDeadLetters/);
     hub.hasResourceProperties('AWS::SQS::Queue', {
       FifoQueue: true,
-      VisibilityTimeout: 360,
+      VisibilityTimeout: 1800, // six times the worker's 300 s timeout, as AWS advises for SQS event sources
       SqsManagedSseEnabled: true,
       RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [dlq, 'Arn'] }, maxReceiveCount: 5 },
     });
