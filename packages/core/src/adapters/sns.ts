@@ -5,7 +5,7 @@ import { GetTopicAttributesCommand, ListTagsForResourceCommand, SetTopicAttribut
 import type { ResourceRef } from '../arn';
 import type { Clients } from '../aws/clients';
 import { ResourceNotFoundError } from '../errors';
-import { canonicalPolicyText, parsePolicy, type PolicyDocument } from '../policy';
+import { canonicalPolicyText, parsePolicy, serializePolicy, type PolicyDocument } from '../policy';
 
 export interface SnsTopicState {
   kind: 'sns-topic';
@@ -55,7 +55,11 @@ export type SnsOp =
   | { kind: 'set-attribute'; topicArn: string; name: 'Policy' | 'KmsMasterKeyId'; value: string; expectPolicy?: string | null }
   | { kind: 'tag'; topicArn: string; tags: Record<string, string> };
 
-/** Policy text compared by meaning, not by whitespace or key order of the JSON. */
+/** SetTopicAttributes(Policy), refused at apply time if the policy changed since it was read. */
+export function topicPolicyOp(topic: SnsTopicState, after: PolicyDocument): SnsOp {
+  return { kind: 'set-attribute', topicArn: topic.arn, name: 'Policy', value: serializePolicy(after), expectPolicy: topic.attributes.Policy ?? null };
+}
+
 /** Perform SNS operations in order. A policy edited by someone else since it was read is not overwritten. */
 export async function applySnsOps(clients: Clients, ops: SnsOp[]): Promise<void> {
   for (const op of ops) {

@@ -13,7 +13,7 @@ import {
 import type { ResourceRef } from '../arn';
 import type { Clients } from '../aws/clients';
 import { ResourceNotFoundError } from '../errors';
-import { canonicalPolicyText, parsePolicy, type PolicyDocument } from '../policy';
+import { canonicalPolicyText, parsePolicy, serializePolicy, type PolicyDocument } from '../policy';
 
 export interface SqsQueueState {
   kind: 'sqs-queue';
@@ -98,6 +98,11 @@ export async function readQueueAttributes(clients: Clients, url: string): Promis
 export type SqsOp =
   | { kind: 'set-attributes'; url: string; attributes: Record<string, string>; expectPolicy?: string | null }
   | { kind: 'create-queue'; name: string; attributes: Record<string, string> };
+
+/** SetQueueAttributes(Policy), refused at apply time if the policy changed since it was read. */
+export function queuePolicyOp(queue: SqsQueueState, after: PolicyDocument): SqsOp {
+  return { kind: 'set-attributes', url: queue.url, attributes: { Policy: serializePolicy(after) }, expectPolicy: queue.attributes.Policy ?? null };
+}
 
 /** Perform SQS operations in order. A policy edited by someone else since it was read is not overwritten. */
 export async function applySqsOps(clients: Clients, ops: SqsOp[]): Promise<void> {

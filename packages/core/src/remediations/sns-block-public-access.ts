@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { applySnsOps, type SnsOp, type SnsTopicState } from '../adapters/sns';
+import { applySnsOps, topicPolicyOp, type SnsOp, type SnsTopicState } from '../adapters/sns';
 import { coversAction, type Statement } from '../policy';
 import { publicStatementIndexes, scopePublicStatements } from '../public-access';
-import { topicPolicyOp } from './sns-policy';
 import { defineRemediation } from './types';
 
 export const SnsBlockPublicAccessConfigSchema = z.object({}).strict();

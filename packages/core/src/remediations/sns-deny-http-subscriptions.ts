@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { applySnsOps, type SnsOp, type SnsTopicState } from '../adapters/sns';
+import { applySnsOps, topicPolicyOp, type SnsOp, type SnsTopicState } from '../adapters/sns';
 import { asList, coversAction, coversResource, principalIsEveryone, wildcardMatch, type Statement } from '../policy';
-import { ensureTopicStatement } from './sns-policy';
+import { ensureStatement } from './policy-statement';
 import { defineRemediation } from './types';
 
 export const SnsDenyHttpSubscriptionsConfigSchema = z.object({}).strict();
@@ -46,7 +46,7 @@ export const snsDenyHttpSubscriptions = defineRemediation<{ topic: SnsTopicState
   },
 
   evaluate({ topic }) {
-    return ensureTopicStatement(topic, {
+    return ensureStatement(topic.policy, 'topic', {
       rule: 'deny SNS:Subscribe when SNS:Protocol is http',
       equivalent: (s) => deniesHttpSubscriptions(s, topic.arn),
       statement: {
@@ -57,7 +57,7 @@ export const snsDenyHttpSubscriptions = defineRemediation<{ topic: SnsTopicState
         Resource: topic.arn,
         Condition: { StringEquals: { 'SNS:Protocol': 'http' } },
       },
-    });
+    }, (after) => topicPolicyOp(topic, after));
   },
 
   apply: (ctx, ops) => applySnsOps(ctx.clients, ops),

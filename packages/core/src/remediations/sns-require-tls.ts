@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { applySnsOps, type SnsOp, type SnsTopicState } from '../adapters/sns';
+import { applySnsOps, topicPolicyOp, type SnsOp, type SnsTopicState } from '../adapters/sns';
 import { coversAction, isSecureTransportDeny } from '../policy';
-import { ensureTopicStatement } from './sns-policy';
+import { ensureStatement } from './policy-statement';
 import { defineRemediation } from './types';
 
 export const SnsRequireTlsConfigSchema = z.object({}).strict();
@@ -21,7 +21,7 @@ export const snsRequireTls = defineRemediation<{ topic: SnsTopicState }, SnsRequ
   },
 
   evaluate({ topic }) {
-    return ensureTopicStatement(topic, {
+    return ensureStatement(topic.policy, 'topic', {
       rule: 'deny SNS:Publish when aws:SecureTransport is false',
       // SNS:Publish, sns:*, * or a NotAction leaving Publish in all count (action names are case-insensitive).
       equivalent: (s) => isSecureTransportDeny(s, topic.arn, (x) => coversAction(x, 'sns:Publish')),
@@ -33,7 +33,7 @@ export const snsRequireTls = defineRemediation<{ topic: SnsTopicState }, SnsRequ
         Resource: topic.arn,
         Condition: { Bool: { 'aws:SecureTransport': 'false' } },
       },
-    });
+    }, (after) => topicPolicyOp(topic, after));
   },
 
   apply: (ctx, ops) => applySnsOps(ctx.clients, ops),

@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { applySqsOps, type SqsOp, type SqsQueueState } from '../adapters/sqs';
+import { applySqsOps, queuePolicyOp, type SqsOp, type SqsQueueState } from '../adapters/sqs';
 import { publicStatementIndexes, scopePublicStatements } from '../public-access';
-import { serializePolicy } from '../policy';
 import { defineRemediation } from './types';
 
 export const SqsBlockPublicAccessConfigSchema = z.object({}).strict();
@@ -29,7 +28,7 @@ export const sqsBlockPublicAccess = defineRemediation<{ queue: SqsQueueState }, 
       kind: 'plan',
       reason: `${indexes.length} statement(s) allow access to everyone with no condition scoping the callers`,
       changes,
-      ops: [{ kind: 'set-attributes', url: queue.url, attributes: { Policy: serializePolicy(after) }, expectPolicy: queue.attributes.Policy ?? null }],
+      ops: [queuePolicyOp(queue, after)],
     };
   },
 

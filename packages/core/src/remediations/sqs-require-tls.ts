@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { applySqsOps, type SqsOp, type SqsQueueState } from '../adapters/sqs';
-import { appendStatement, coversWholeService, isSecureTransportDeny, serializePolicy, statementsOf, uniqueSid, type Statement } from '../policy';
+import { applySqsOps, queuePolicyOp, type SqsOp, type SqsQueueState } from '../adapters/sqs';
+import { coversWholeService, isSecureTransportDeny } from '../policy';
+import { ensureStatement } from './policy-statement';
 import { defineRemediation } from './types';
 
 export const SqsRequireTlsConfigSchema = z.object({}).strict();
@@ -20,23 +21,23 @@ export const sqsRequireTls = defineRemediation<{ queue: SqsQueueState }, SqsRequ
   },
 
   evaluate({ queue }) {
-    const existing = statementsOf(queue.policy).find((s) => isSecureTransportDeny(s, queue.arn, (x) => coversWholeService(x, 'sqs')));
-    if (existing) return { kind: 'compliant', reason: `the policy denies non-TLS access${existing.Sid ? ` (statement ${existing.Sid})` : ''}` };
-    const stmt: Statement = {
-      Sid: uniqueSid(queue.policy, 'FixbridgeDenyInsecureTransport'),
-      Effect: 'Deny',
-      Principal: '*',
-      Action: 'sqs:*',
-      Resource: queue.arn,
-      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-    };
-    const after = appendStatement(queue.policy, stmt);
-    return {
-      kind: 'plan',
-      reason: 'the queue policy does not deny requests made without TLS',
-      changes: [{ field: 'Policy', description: `add statement ${stmt.Sid}: Deny sqs:* when aws:SecureTransport is false`, before: queue.policy, after }],
-      ops: [{ kind: 'set-attributes', url: queue.url, attributes: { Policy: serializePolicy(after) }, expectPolicy: queue.attributes.Policy ?? null }],
-    };
+    return ensureStatement(
+      queue.policy,
+      'queue',
+      {
+        rule: 'deny sqs:* when aws:SecureTransport is false',
+        equivalent: (s) => isSecureTransportDeny(s, queue.arn, (x) => coversWholeService(x, 'sqs')),
+        statement: {
+          Sid: 'FixbridgeDenyInsecureTransport',
+          Effect: 'Deny',
+          Principal: '*',
+          Action: 'sqs:*',
+          Resource: queue.arn,
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        },
+      },
+      (after) => queuePolicyOp(queue, after),
+    );
   },
 
   apply: (ctx, ops) => applySqsOps(ctx.clients, ops),
