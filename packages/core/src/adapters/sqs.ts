@@ -8,6 +8,7 @@ import {
   ListDeadLetterSourceQueuesCommand,
   ListQueueTagsCommand,
   SetQueueAttributesCommand,
+  TagQueueCommand,
   type QueueAttributeName,
 } from '@aws-sdk/client-sqs';
 import type { ResourceRef } from '../arn';
@@ -97,7 +98,8 @@ export async function readQueueAttributes(clients: Clients, url: string): Promis
 /** The writes SQS remediations plan. `expectPolicy` guards read-modify-write of the queue policy. */
 export type SqsOp =
   | { kind: 'set-attributes'; url: string; attributes: Record<string, string>; expectPolicy?: string | null }
-  | { kind: 'create-queue'; name: string; attributes: Record<string, string> };
+  | { kind: 'create-queue'; name: string; attributes: Record<string, string> }
+  | { kind: 'tag'; url: string; tags: Record<string, string> };
 
 /** SetQueueAttributes(Policy), refused at apply time if the policy changed since it was read. */
 export function queuePolicyOp(queue: SqsQueueState, after: PolicyDocument): SqsOp {
@@ -109,6 +111,10 @@ export async function applySqsOps(clients: Clients, ops: SqsOp[]): Promise<void>
   for (const op of ops) {
     if (op.kind === 'create-queue') {
       await createQueue(clients, op.name, op.attributes);
+      continue;
+    }
+    if (op.kind === 'tag') {
+      await clients.sqs.send(new TagQueueCommand({ QueueUrl: op.url, Tags: op.tags }));
       continue;
     }
     if (op.expectPolicy !== undefined) {

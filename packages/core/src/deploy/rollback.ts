@@ -5,14 +5,14 @@
  * again on a fresh read right before the write. Changes that cannot be undone (a created queue, a
  * reboot) are refused with the reason, as a `blocked` result of their own.
  */
-import { SetTopicAttributesCommand, TagResourceCommand, UntagResourceCommand } from '@aws-sdk/client-sns';
-import { TagQueueCommand, UntagQueueCommand } from '@aws-sdk/client-sqs';
-import { CreateTagsCommand, DeleteTagsCommand } from '@aws-sdk/client-mq';
+import { SetTopicAttributesCommand, UntagResourceCommand } from '@aws-sdk/client-sns';
+import { UntagQueueCommand } from '@aws-sdk/client-sqs';
+import { DeleteTagsCommand } from '@aws-sdk/client-mq';
 import { parseArn, RESOURCE_TYPE_LABEL, type ResourceRef, type ResourceType } from '../arn';
 import type { Clients } from '../aws/clients';
 import { applyMqOps, type MqBrokerState } from '../adapters/mq';
-import type { SnsTopicState } from '../adapters/sns';
-import { setQueueAttributes, type SqsQueueState } from '../adapters/sqs';
+import { applySnsOps, type SnsTopicState } from '../adapters/sns';
+import { applySqsOps, setQueueAttributes, type SqsQueueState } from '../adapters/sqs';
 import { describeError, InputError } from '../errors';
 import { canonicalPolicyText } from '../policy';
 import { READERS, type BaseState } from '../readers';
@@ -44,7 +44,7 @@ export const RESTORERS: Partial<Record<ResourceType, Restorer>> = {
     async tag(clients, s, set, remove) {
       const QueueUrl = (s as SqsQueueState).url;
       if (remove.length) await clients.sqs.send(new UntagQueueCommand({ QueueUrl, TagKeys: remove }));
-      if (Object.keys(set).length) await clients.sqs.send(new TagQueueCommand({ QueueUrl, Tags: set }));
+      if (Object.keys(set).length) await applySqsOps(clients, [{ kind: 'tag', url: QueueUrl, tags: set }]);
     },
   },
   'sns-topic': {
@@ -57,8 +57,7 @@ export const RESTORERS: Partial<Record<ResourceType, Restorer>> = {
     },
     async tag(clients, s, set, remove) {
       if (remove.length) await clients.sns.send(new UntagResourceCommand({ ResourceArn: s.arn, TagKeys: remove }));
-      const Tags = Object.entries(set).map(([Key, Value]) => ({ Key, Value }));
-      if (Tags.length) await clients.sns.send(new TagResourceCommand({ ResourceArn: s.arn, Tags }));
+      if (Object.keys(set).length) await applySnsOps(clients, [{ kind: 'tag', topicArn: s.arn, tags: set }]);
     },
   },
   'mq-broker': {
@@ -72,7 +71,7 @@ export const RESTORERS: Partial<Record<ResourceType, Restorer>> = {
       applyMqOps(clients, [{ kind: 'update', brokerId: (s as MqBrokerState).id, ...('Logs' in v ? { logs: v.Logs as object } : {}), ...('AutoMinorVersionUpgrade' in v ? { autoMinorVersionUpgrade: v.AutoMinorVersionUpgrade as boolean } : {}) }]),
     async tag(clients, s, set, remove) {
       if (remove.length) await clients.mq.send(new DeleteTagsCommand({ ResourceArn: s.arn, TagKeys: remove }));
-      if (Object.keys(set).length) await clients.mq.send(new CreateTagsCommand({ ResourceArn: s.arn, Tags: set }));
+      if (Object.keys(set).length) await applyMqOps(clients, [{ kind: 'tag', arn: s.arn, tags: set }]);
     },
   },
 };
