@@ -55,30 +55,15 @@ export function recordHistory(store: HistoryStore): Output {
 }
 
 /**
- * Security Hub workflow status per result: RESOLVED only after a verified fix. Every write-back
- * moves the finding out of NEW, so the `Findings - Imported` event it causes never matches the rule
- * (which wants NEW) again. A `compliant` result is NOTIFIED, not RESOLVED: Security Hub reopens a
- * finding only on a PASSED→FAILED change, so resolving a FAILED finding fixbridge disagrees with
- * would hide it for good.
- */
-export const WORKFLOW_STATUS: Record<Status, WorkflowStatus> = {
-  applied: 'RESOLVED',
-  compliant: 'NOTIFIED',
-  planned: 'NOTIFIED',
-  'awaiting-approval': 'NOTIFIED',
-  blocked: 'NOTIFIED',
-  'not-remediable': 'NOTIFIED',
-  failed: 'NOTIFIED',
-  skipped: 'NOTIFIED',
-};
-
-/**
- * The workflow status to write back. An applied logging change that waits for a broker reboot is
- * NOTIFIED, not RESOLVED: Security Hub keeps MQ.2 failing until the reboot.
+ * The Security Hub workflow status to write back: RESOLVED only after a verified fix, NOTIFIED for
+ * everything else. Every write-back moves the finding out of NEW, so the `Findings - Imported`
+ * event it causes never matches the rule (which wants NEW) again. A `compliant` result is NOTIFIED:
+ * Security Hub reopens a finding only on a PASSED→FAILED change, so resolving a FAILED finding
+ * fixbridge disagrees with would hide it for good. An applied logging change that waits for a
+ * broker reboot is NOTIFIED too: Security Hub keeps MQ.2 failing until the reboot.
  */
 export function workflowStatus(result: Result): WorkflowStatus {
-  if (result.status === 'applied' && result.reason.includes(LOGS_PENDING_REBOOT)) return 'NOTIFIED';
-  return WORKFLOW_STATUS[result.status];
+  return result.status === 'applied' && !result.reason.includes(LOGS_PENDING_REBOOT) ? 'RESOLVED' : 'NOTIFIED';
 }
 
 /** Leads the note of a `compliant` result, so it survives truncation. */
