@@ -6,6 +6,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CloudWatchLogsClient, PutResourcePolicyCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { parsePolicy, statementsOf } from '@fixbridge/core';
+import { mqLogsResourcePolicy } from '../../packages/core/src/remediations/mq-enable-logging';
 import { CreateAliasCommand, CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { CreateQueueCommand, GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient, TagQueueCommand } from '@aws-sdk/client-sqs';
 import { CreateTopicCommand, GetTopicAttributesCommand, SetTopicAttributesCommand, SNSClient } from '@aws-sdk/client-sns';
@@ -119,10 +121,7 @@ async function seedBroker(dir: string): Promise<void> {
   await new CloudWatchLogsClient({ region: REGION }).send(
     new PutResourcePolicyCommand({
       policyName: 'AmazonMQ-logs',
-      policyDocument: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', Principal: { Service: 'mq.amazonaws.com' }, Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: 'arn:aws:logs:*:*:log-group:/aws/amazonmq/*' }],
-      }),
+      policyDocument: JSON.stringify(mqLogsResourcePolicy()),
     }),
   );
   const out = await mq.send(
@@ -144,19 +143,24 @@ async function seedBroker(dir: string): Promise<void> {
   console.log(`  created broker orders-broker single-instance ActiveMQ, public, no logs, no auto minor upgrades`);
 }
 
+/** One line per statement: Sid, effect, principal, actions and conditions. */
+function printPolicy(text: string | undefined): void {
+  const stmts = statementsOf(parsePolicy(text));
+  console.log(`    policy: ${stmts.length ? '' : 'none'}`);
+  for (const s of stmts) console.log(`      ${s.Sid ?? '(no Sid)'}: ${s.Effect} ${JSON.stringify(s.Principal)} ${JSON.stringify(s.Action)}${s.Condition ? ` if ${JSON.stringify(s.Condition)}` : ''}`);
+}
+
 async function showTopicAndBroker(): Promise<void> {
   const topicArn = `arn:aws:sns:${REGION}:${ACCOUNT}:alerts`;
   const t = (await sns.send(new GetTopicAttributesCommand({ TopicArn: topicArn }))).Attributes ?? {};
   console.log('  topic alerts');
   console.log(`    encryption: ${t.KmsMasterKeyId ?? 'none'}`);
-  for (const st of JSON.parse(t.Policy ?? '{"Statement":[]}').Statement as { Sid?: string; Effect: string; Principal: unknown; Action: unknown; Condition?: unknown }[]) {
-    console.log(`      ${st.Sid ?? '(no Sid)'}: ${st.Effect} ${JSON.stringify(st.Principal)} ${JSON.stringify(st.Action)}${st.Condition ? ` if ${JSON.stringify(st.Condition)}` : ''}`);
-  }
+  printPolicy(t.Policy);
   const summary = (await mq.send(new ListBrokersCommand({}))).BrokerSummaries?.find((b) => b.BrokerName === 'orders-broker');
   if (!summary?.BrokerId) return;
   const b = await mq.send(new DescribeBrokerCommand({ BrokerId: summary.BrokerId }));
   console.log('  broker orders-broker');
-  console.log(`    logs: general=${b.Logs?.General} audit=${b.Logs?.Audit}${b.PendingLogs ? ` (pending: ${JSON.stringify(b.PendingLogs)})` : ''}`);
+  console.log(`    logs: general=${b.Logs?.General} audit=${b.Logs?.Audit}${b.Logs?.Pending ? ` (pending: ${JSON.stringify(b.Logs.Pending)})` : ''}`);
   console.log(`    autoMinorVersionUpgrade: ${b.AutoMinorVersionUpgrade}, publiclyAccessible: ${b.PubliclyAccessible}, deploymentMode: ${b.DeploymentMode}`);
 }
 
@@ -167,9 +171,7 @@ async function show(names: string[]): Promise<void> {
     console.log(`  ${name}`);
     console.log(`    encryption: ${a.KmsMasterKeyId ? `SSE-KMS ${a.KmsMasterKeyId}` : a.SqsManagedSseEnabled === 'true' ? 'SSE-SQS' : 'none'}`);
     console.log(`    dead-letter queue: ${a.RedrivePolicy ? JSON.parse(a.RedrivePolicy).deadLetterTargetArn : 'none'}`);
-    const stmts = a.Policy ? (JSON.parse(a.Policy).Statement as { Sid?: string; Effect: string; Principal: unknown; Condition?: unknown }[]) : [];
-    console.log(`    policy: ${stmts.length ? '' : 'none'}`);
-    for (const s of stmts) console.log(`      ${s.Sid ?? '(no Sid)'}: ${s.Effect} ${JSON.stringify(s.Principal)}${s.Condition ? ` if ${JSON.stringify(s.Condition)}` : ''}`);
+    printPolicy(a.Policy);
   }
   await showTopicAndBroker();
 }

@@ -3,6 +3,7 @@ import { CloudWatchLogsClient, PutResourcePolicyCommand } from '@aws-sdk/client-
 import { CreateBrokerCommand, DescribeBrokerCommand, MqClient, type CreateBrokerRequest, type DescribeBrokerResponse } from '@aws-sdk/client-mq';
 import { CreateTopicCommand, GetTopicAttributesCommand, ListTagsForResourceCommand, SetTopicAttributesCommand } from '@aws-sdk/client-sns';
 import type { KeyInfo } from '@fixbridge/core';
+import { mqLogsResourcePolicy } from '../../packages/core/src/remediations/mq-enable-logging';
 import { ACCOUNT, REGION, seedClients, uniqueName } from './aws';
 import { fixture } from './fixtures';
 
@@ -122,12 +123,6 @@ export function keyInfo(over: Partial<KeyInfo> = {}): KeyInfo {
 
 // ---- Amazon MQ ---------------------------------------------------------------------------
 
-/** The CloudWatch Logs resource policy Amazon MQ needs to publish logs (AWS's documented one). */
-export const MQ_LOGS_POLICY = JSON.stringify({
-  Version: '2012-10-17',
-  Statement: [{ Effect: 'Allow', Principal: { Service: 'mq.amazonaws.com' }, Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: 'arn:aws:logs:*:*:log-group:/aws/amazonmq/*' }],
-});
-
 /**
  * A new broker (with the account's MQ logs resource policy in place, unless `withLogsPolicy` is
  * false). `region` defaults to the tests' region.
@@ -141,7 +136,7 @@ export async function createBroker(
   const rabbit = over.EngineType === 'RABBITMQ';
   const region = opts.region ?? REGION;
   if (opts.withLogsPolicy ?? true) {
-    await new CloudWatchLogsClient({ region }).send(new PutResourcePolicyCommand({ policyName: 'AmazonMQ-logs', policyDocument: MQ_LOGS_POLICY }));
+    await new CloudWatchLogsClient({ region }).send(new PutResourcePolicyCommand({ policyName: 'AmazonMQ-logs', policyDocument: JSON.stringify(mqLogsResourcePolicy()) }));
   }
   const out = await new MqClient({ region }).send(
     new CreateBrokerCommand({

@@ -53,12 +53,19 @@ export function logsDestinationBlockReason(broker: MqBrokerState, policies: Poli
   if (missing.length === 0) return null;
   return (
     `no CloudWatch Logs resource policy lets ${MQ_SERVICE} call ${missing.join(' and ')} on /aws/amazonmq/*, so the broker could not write its logs. ` +
-    `Add one, e.g. aws logs put-resource-policy --policy-name AmazonMQ-logs --policy-document ` +
-    `'{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"${MQ_SERVICE}"},"Action":["logs:CreateLogStream","logs:PutLogEvents"],"Resource":"arn:${partition}:logs:*:*:log-group:/aws/amazonmq/*"}]}', then run again`
+    `Add one, e.g. aws logs put-resource-policy --policy-name AmazonMQ-logs --policy-document '${JSON.stringify(mqLogsResourcePolicy(partition))}', then run again`
   );
 }
 
 const MQ_SERVICE = 'mq.amazonaws.com';
+
+/** The CloudWatch Logs resource policy Amazon MQ needs to publish logs, as AWS documents it. */
+export function mqLogsResourcePolicy(partition = 'aws'): PolicyDocument {
+  return {
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { Service: MQ_SERVICE }, Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: `arn:${partition}:logs:*:*:log-group:/aws/amazonmq/*` }],
+  };
+}
 
 export interface MqEnableLoggingInput {
   broker: MqBrokerState;
