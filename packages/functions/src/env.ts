@@ -3,7 +3,7 @@
  * these names; a missing or malformed value stops the function at cold start with a clear error.
  */
 import { z } from 'zod';
-import { firstIssue, InputError } from '@fixbridge/core';
+import { DEFAULT_HISTORY_RETENTION_DAYS, DEFAULT_LOCK_SECONDS, firstIssue, InputError } from '@fixbridge/core';
 
 export const ENV = {
   configParameter: 'FIXBRIDGE_CONFIG_PARAMETER',
@@ -19,15 +19,15 @@ export const ENV = {
 } as const;
 
 const text = z.string().min(1, 'must be set');
-const seconds = z.coerce.number().int().positive();
+const positiveInt = z.coerce.number().int().positive();
 
 export const RouterEnvSchema = z.object({ [ENV.configParameter]: text, [ENV.workQueueUrl]: z.url() });
 
 export const EngineEnvSchema = z.object({
   [ENV.configParameter]: text,
   [ENV.historyTable]: text,
-  [ENV.historyRetentionDays]: seconds.default(400),
-  [ENV.lockSeconds]: seconds.default(900),
+  [ENV.historyRetentionDays]: positiveInt.default(DEFAULT_HISTORY_RETENTION_DAYS),
+  [ENV.lockSeconds]: positiveInt.default(DEFAULT_LOCK_SECONDS),
   [ENV.topicArn]: text,
   [ENV.eventBus]: text.default('default'),
   [ENV.hubAccountId]: z.string().regex(/^\d{12}$/, 'must be a 12-digit account id'),

@@ -19,6 +19,8 @@ export const HISTORY_TABLE = {
 } as const;
 
 export const DEFAULT_HISTORY_RETENTION_DAYS = 400;
+/** A delivery claim older than this is taken over (the worker that held it timed out). */
+export const DEFAULT_LOCK_SECONDS = 900;
 /** Deliveries are remembered as long as SQS can redeliver a message (14 days) and a day more. */
 const DELIVERY_RETENTION_SECONDS = 15 * 86_400;
 
@@ -150,7 +152,7 @@ export class HistoryStore {
           Item: { pk, state: 'running', claimedAt: now, expiresAt: this.expiresAt(now, DELIVERY_RETENTION_SECONDS) },
           ConditionExpression: 'attribute_not_exists(pk) OR (#s = :running AND claimedAt < :stale)',
           ExpressionAttributeNames: { '#s': 'state' },
-          ExpressionAttributeValues: { ':running': 'running', ':stale': now - (this.opts.lockSeconds ?? 900) * 1000 },
+          ExpressionAttributeValues: { ':running': 'running', ':stale': now - (this.opts.lockSeconds ?? DEFAULT_LOCK_SECONDS) * 1000 },
         }),
       );
       return undefined;
