@@ -10,6 +10,7 @@ import { ListTopicsCommand } from '@aws-sdk/client-sns';
 import { ListQueuesCommand } from '@aws-sdk/client-sqs';
 import { parseArn, queueArnFromUrl, RESOURCE_TYPE_LABEL, type ResourceRef, type ResourceType } from '../arn';
 import type { Clients } from '../aws/clients';
+import { allPages } from '../aws/pages';
 import { CATALOG, remediationsForType } from '../catalog';
 import { InputError } from '../errors';
 import type { AnyRemediation } from '../remediations/types';
@@ -24,32 +25,21 @@ export function isScheduledEvent(raw: unknown): raw is { id: string; source: str
   return typeof e === 'object' && e !== null && e.source === SCHEDULE_SOURCE && e['detail-type'] === SCHEDULED_EVENT && typeof e.id === 'string';
 }
 
-async function all<T>(page: (token: string | undefined) => Promise<{ items?: T[] | undefined; next?: string | undefined }>): Promise<T[]> {
-  const out: T[] = [];
-  let token: string | undefined;
-  do {
-    const p = await page(token);
-    out.push(...(p.items ?? []));
-    token = p.next;
-  } while (token);
-  return out;
-}
-
 /** How to list each resource type (ids as the service lists them), the one IAM action that takes, and each id's ARN. */
 export const SWEEP_LISTERS: Record<ResourceType, { permission: string; list(clients: Clients): Promise<string[]>; arnOf?(listed: string, region: string): string }> = {
   'sqs-queue': {
     permission: 'sqs:ListQueues',
-    list: async (c) => all((NextToken) => c.sqs.send(new ListQueuesCommand({ NextToken, MaxResults: 1000 })).then((o) => ({ items: o.QueueUrls, next: o.NextToken }))),
+    list: async (c) => allPages((NextToken) => c.sqs.send(new ListQueuesCommand({ NextToken, MaxResults: 1000 })).then((o) => ({ items: o.QueueUrls, next: o.NextToken }))),
     arnOf: queueArnFromUrl,
   },
   'sns-topic': {
     permission: 'sns:ListTopics',
-    list: async (c) => (await all((NextToken) => c.sns.send(new ListTopicsCommand({ NextToken })).then((o) => ({ items: o.Topics, next: o.NextToken })))).flatMap((t) => t.TopicArn ?? []),
+    list: async (c) => (await allPages((NextToken) => c.sns.send(new ListTopicsCommand({ NextToken })).then((o) => ({ items: o.Topics, next: o.NextToken })))).flatMap((t) => t.TopicArn ?? []),
   },
   'mq-broker': {
     permission: 'mq:ListBrokers',
     list: async (c) =>
-      (await all((NextToken) => c.mq.send(new ListBrokersCommand({ NextToken, MaxResults: 100 })).then((o) => ({ items: o.BrokerSummaries, next: o.NextToken })))).flatMap((b) => b.BrokerArn ?? []),
+      (await allPages((NextToken) => c.mq.send(new ListBrokersCommand({ NextToken, MaxResults: 100 })).then((o) => ({ items: o.BrokerSummaries, next: o.NextToken })))).flatMap((b) => b.BrokerArn ?? []),
   },
 };
 
