@@ -33,11 +33,12 @@ export function hubStack(settings: HubSettings) {
     // The engine must not remediate its own pipeline (the sweep lists every queue and topic, these
     // included): everything here of a type fixbridge remediates carries the engine's exempt tag.
     Tags.of(stack).add(settings.engine.exemptTagKey ?? DEFAULT_EXEMPT_TAG_KEY, 'true', { includeResourceTypes: Object.values(CFN_TYPES) });
+    const engineConfig = JSON.stringify(settings.engine);
     const parameter = new StringParameter(stack, 'EngineConfig', {
       parameterName: `/fixbridge/${app.stage}/engine-config`,
       description: 'fixbridge engine configuration (the JSON of the CLI --config)',
-      stringValue: JSON.stringify(settings.engine),
-      tier: JSON.stringify(settings.engine).length > 4096 ? ParameterTier.ADVANCED : ParameterTier.STANDARD,
+      stringValue: engineConfig,
+      tier: engineConfig.length > 4096 ? ParameterTier.ADVANCED : ParameterTier.STANDARD,
     });
 
     const history = new Table(stack, 'History', {
