@@ -74,7 +74,7 @@ export interface CliRun {
 }
 
 /** Run the CLI in-process (same code path as the binary, much faster). */
-export async function cli(args: string[], stdin = ''): Promise<CliRun> {
+export async function cli(args: string[], stdin = '', clients?: ClientPool): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const code = await main(args, {
@@ -82,6 +82,7 @@ export async function cli(args: string[], stdin = ''): Promise<CliRun> {
     stderr: (s) => (stderr += s),
     readStdin: async () => stdin,
     isTTY: false,
+    ...(clients ? { clients } : {}),
   });
   return { code, stdout, stderr };
 }
@@ -132,9 +133,7 @@ export function recordingPool(): { pool: ClientPool; calls: string[] } {
 /** Run the CLI in-process with a recording client pool. */
 export async function cliRecorded(args: string[]): Promise<CliRun & { calls: string[]; results: Result[] }> {
   const { pool, calls } = recordingPool();
-  let stdout = '';
-  let stderr = '';
-  const code = await main([...args, '--json'], { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), readStdin: async () => '', isTTY: false, clients: pool });
-  const results = code === 2 ? [] : (JSON.parse(stdout) as { results: Result[] }).results;
-  return { code, stdout, stderr, calls, results };
+  const run = await cli([...args, '--json'], '', pool);
+  const results = run.code === 2 ? [] : (JSON.parse(run.stdout) as { results: Result[] }).results;
+  return { ...run, calls, results };
 }
