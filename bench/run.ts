@@ -28,7 +28,6 @@ function bigPolicy(statements: number): string {
 
 function queue(policyText: string): SqsQueueState {
   return {
-    kind: 'sqs-queue',
     arn: 'arn:aws:sqs:us-east-1:123456789012:orders',
     url: 'https://sqs.us-east-1.amazonaws.com/123456789012/orders',
     name: 'orders',
@@ -37,7 +36,6 @@ function queue(policyText: string): SqsQueueState {
     fifo: false,
     attributes: { Policy: policyText, SqsManagedSseEnabled: 'false' },
     policy: parsePolicy(policyText),
-    tags: {},
   };
 }
 
@@ -52,7 +50,7 @@ const cloudTrail = fixture('cloudtrail-sqs-create-queue.json');
 const finding = fixture('securityhub-imported-sqs1.json');
 const policy100 = bigPolicy(100);
 const q100 = queue(policy100);
-const evaluable = CATALOG.filter((r) => r.resourceType === 'sqs-queue' && ['sqs-require-tls', 'sqs-block-public-access'].includes(r.id)) as AnyRemediation[];
+const evaluable = CATALOG.filter((r) => r.kind.type === 'sqs-queue' && ['sqs-require-tls', 'sqs-block-public-access'].includes(r.id)) as AnyRemediation[];
 
 const cases: Case[] = [
   { name: 'parse + route a CloudTrail event (4 work items)', budgetUs: 200, run: () => route(parseEvent(cloudTrail), config) },

@@ -18,21 +18,19 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { ParameterTier, StringParameter } from 'aws-cdk-lib/aws-ssm';
 import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
 import { Function as SstFunction, type StackContext } from 'sst/constructs';
-import { CUSTOM_ACTIONS, DEFAULT_EXEMPT_TAG_KEY, HISTORY_TABLE, sweepPermissions, type ResourceType } from '@fixbridge/core';
+import { CUSTOM_ACTIONS, DEFAULT_EXEMPT_TAG_KEY, RESOURCE_KINDS } from '@fixbridge/core';
+import { HISTORY_TABLE, sweepPermissions } from '@fixbridge/core/hub';
 import { ENV } from '../packages/functions/src/env';
 import { FUNCTIONS, NODEJS, RUNTIME } from './functions';
 import { remediationStatements } from './iam';
 import { cloudTrailPatterns, customActionPattern, findingsPattern } from './patterns';
 import { workerRoleName, type HubSettings } from './settings';
 
-/** The CloudFormation type of each resource type fixbridge remediates. */
-const CFN_TYPES: Record<ResourceType, string> = { 'sqs-queue': 'AWS::SQS::Queue', 'sns-topic': 'AWS::SNS::Topic', 'mq-broker': 'AWS::AmazonMQ::Broker' };
-
 export function hubStack(settings: HubSettings) {
   return function Hub({ stack, app }: StackContext) {
     // The engine must not remediate its own pipeline (the sweep lists every queue and topic, these
     // included): everything here of a type fixbridge remediates carries the engine's exempt tag.
-    Tags.of(stack).add(settings.engine.exemptTagKey ?? DEFAULT_EXEMPT_TAG_KEY, 'true', { includeResourceTypes: Object.values(CFN_TYPES) });
+    Tags.of(stack).add(settings.engine.exemptTagKey ?? DEFAULT_EXEMPT_TAG_KEY, 'true', { includeResourceTypes: RESOURCE_KINDS.map((k) => k.cfnType) });
     const engineConfig = JSON.stringify(settings.engine);
     const parameter = new StringParameter(stack, 'EngineConfig', {
       parameterName: `/fixbridge/${app.stage}/engine-config`,

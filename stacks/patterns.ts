@@ -1,5 +1,5 @@
 /**
- * EventBridge patterns, built from the catalog and RESOURCE_KINDS: the rules match exactly what
+ * EventBridge patterns, built from the catalog and its resource kinds: the rules match exactly what
  * the router routes, and grow with the catalog.
  */
 import {
@@ -7,11 +7,9 @@ import {
   CLOUDTRAIL_DETAIL_TYPE,
   FINDINGS_CUSTOM_ACTION,
   FINDINGS_IMPORTED,
-  RESOURCE_KINDS,
-  remediationsForType,
+  catalogKinds,
   SECURITY_HUB_SOURCE,
   type AnyRemediation,
-  type ResourceType,
 } from '@fixbridge/core';
 
 export interface Pattern {
@@ -22,13 +20,13 @@ export interface Pattern {
 }
 
 /** One pattern per resource kind the catalog remediates: its trigger events, successful calls only. */
-export function cloudTrailPatterns(catalog: readonly AnyRemediation[] = CATALOG): { type: ResourceType; pattern: Pattern }[] {
-  return RESOURCE_KINDS.filter((k) => remediationsForType(k.type, catalog).length > 0).map((k) => ({
+export function cloudTrailPatterns(catalog: readonly AnyRemediation[] = CATALOG): { type: string; pattern: Pattern }[] {
+  return catalogKinds(catalog).map((k) => ({
     type: k.type,
     pattern: {
-      source: [k.eventBridgeSource],
+      source: [k.cloudTrail.eventBridgeSource],
       'detail-type': [CLOUDTRAIL_DETAIL_TYPE],
-      detail: { eventSource: [k.cloudTrailEventSource], eventName: [...k.triggerEvents], errorCode: [{ exists: false }] },
+      detail: { eventSource: [k.cloudTrail.eventSource], eventName: [...k.cloudTrail.triggerEvents], errorCode: [{ exists: false }] },
     },
   }));
 }

@@ -4,7 +4,8 @@
  * account's events to the hub. Validated at synth time, so a bad setting never reaches AWS.
  */
 import { z } from 'zod';
-import { DEFAULT_HISTORY_RETENTION_DAYS, DEFAULT_MEMBER_ROLE_NAME, firstIssue, parseConfig, type ConfigFile } from '@fixbridge/core';
+import { firstIssue, parseConfig, type EngineConfigInput } from '@fixbridge/core';
+import { DEFAULT_HISTORY_RETENTION_DAYS, DEFAULT_MEMBER_ROLE_NAME } from '@fixbridge/core/hub';
 
 const account = z.string().regex(/^\d{12}$/, 'expected a 12-digit AWS account id');
 const externalId = z.string().regex(/^[\w+=,.@:/-]{2,1224}$/, 'expected 2 to 1224 letters, digits or +=,.@:/- (set FIXBRIDGE_EXTERNAL_ID)');
@@ -14,7 +15,7 @@ export const HubSettingsSchema = z
   .object({
     kind: z.literal('hub'),
     /** The engine configuration: the same JSON as the CLI's --config; stored in SSM Parameter Store. */
-    engine: z.custom<ConfigFile>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), 'expected a config object').default({}),
+    engine: z.custom<EngineConfigInput>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), 'expected a config object').default({}),
     /** The external id the worker presents to member roles. */
     externalId,
     memberRoleName: roleName,

@@ -1,6 +1,7 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CATALOG, catalogPermissions, CLOUDTRAIL_DETAIL_TYPE, CUSTOM_ACTIONS, DEFAULT_EXEMPT_TAG_KEY, HISTORY_TABLE, RESOURCE_KINDS, remediationsForType, sweepPermissions } from '@fixbridge/core';
+import { CATALOG, catalogPermissions, CLOUDTRAIL_DETAIL_TYPE, CUSTOM_ACTIONS, DEFAULT_EXEMPT_TAG_KEY, RESOURCE_KINDS, remediationsForType } from '@fixbridge/core';
+import { HISTORY_TABLE, sweepPermissions } from '@fixbridge/core/hub';
 import { synthStage } from '../../stacks/synth';
 import { parseStageSettings, workerRoleName, type HubSettings } from '../../stacks/settings';
 import { settingsFor } from '../../sst.config';
@@ -49,9 +50,9 @@ describe('hub stack', () => {
     expect(cloudTrail).toHaveLength(routedKinds.length);
     for (const kind of routedKinds) {
       expect(cloudTrail).toContainEqual({
-        source: [kind.eventBridgeSource],
+        source: [kind.cloudTrail.eventBridgeSource],
         'detail-type': [CLOUDTRAIL_DETAIL_TYPE],
-        detail: { eventSource: [kind.cloudTrailEventSource], eventName: [...kind.triggerEvents], errorCode: [{ exists: false }] },
+        detail: { eventSource: [kind.cloudTrail.eventSource], eventName: [...kind.cloudTrail.triggerEvents], errorCode: [{ exists: false }] },
       });
     }
   });
@@ -183,7 +184,7 @@ describe('member stack', () => {
     expect(rulePatterns(member)).toHaveLength(routedKinds.length);
     for (const kind of routedKinds) {
       member.hasResourceProperties('AWS::Events::Rule', {
-        EventPattern: Match.objectLike({ source: [kind.eventBridgeSource] }),
+        EventPattern: Match.objectLike({ source: [kind.cloudTrail.eventBridgeSource] }),
         Targets: [Match.objectLike({ Arn: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':events:us-east-1:123456789012:event-bus/default']] } })],
       });
     }

@@ -10,11 +10,13 @@ import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ClientPool, HistoryStore, messageGroupId, remediationsForType, sweepItems, toWorkMessage, type Result } from '@fixbridge/core';
+import { ClientPool, remediationsForType, type Result } from '@fixbridge/core';
+import { HistoryStore, messageGroupId, sweepItems, toWorkMessage } from '@fixbridge/core/hub';
 import { createRouter } from '../../packages/functions/src/router';
 import { createRunbook } from '../../packages/functions/src/runbook';
 import { createWorker } from '../../packages/functions/src/worker';
-import { engineRuntime, routerRuntime } from '../../packages/functions/src/runtime';
+import { engineRuntime } from '../../packages/functions/src/engine-runtime';
+import { routerRuntime } from '../../packages/functions/src/runtime';
 import { createQueue, queueAttributes, REGION, ROOT, uniqueName } from '../support/aws';
 import { createHub, eventFor, lambdaContext, receiveAll, sqsEvent } from '../support/deploy';
 

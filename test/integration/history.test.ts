@@ -1,7 +1,8 @@
 /** `fixbridge history` and `fixbridge rollback` against the emulator's DynamoDB. */
 import { SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ClientPool, defaultConfig, HistoryStore, prepareRollback, processItems, routeRunbook, type HistoryEntry, type Mode } from '@fixbridge/core';
+import { ClientPool, defaultConfig, routeRunbook, type Mode } from '@fixbridge/core';
+import { deliver, HistoryStore, prepareRollback, type HistoryEntry } from '@fixbridge/core/hub';
 import { cli, cliResults, createQueue, queueAttributes, REGION, seedClients, uniqueName } from '../support/aws';
 import { createHistoryTable } from '../support/deploy';
 
@@ -12,7 +13,7 @@ let store: HistoryStore;
 async function applied(remediation: string, arn: string, mode: Mode = 'auto'): Promise<string> {
   const items = routeRunbook(remediation, arn, undefined, mode).map((i) => ({ ...i, trigger: { ...i.trigger, eventId: uniqueName('evt') } }));
   const pool = new ClientPool();
-  const [outcome] = await processItems(items, { engine: { config: defaultConfig(), clientsFor: (ref) => pool.get(ref.region) }, history: store });
+  const outcome = await deliver(items[0]!, { engine: { config: defaultConfig(), clientsFor: (ref) => pool.get(ref.region) }, history: store });
   expect(outcome!.result.status).toBe(mode === 'auto' ? 'applied' : 'planned');
   return outcome!.changeId!;
 }

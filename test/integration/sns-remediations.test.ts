@@ -6,7 +6,7 @@
 import { CloudWatchClient, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
 import { DisableKeyCommand } from '@aws-sdk/client-kms';
 import { describe, expect, it } from 'vitest';
-import { applySnsOps, createClients, type PolicyDocument } from '@fixbridge/core';
+import { createClients, snsTopic, type PolicyDocument } from '@fixbridge/core';
 import { ACCOUNT, cliRecorded, createKey, keyPolicy, REGION, seedClients, tempFile } from '../support/aws';
 import { createTopic, defaultTopicStatement, findingEvent, servicePublisher, setTopicPolicy, snsCloudTrailEvent, topicAttributes, writesIn } from '../support/sns-mq';
 
@@ -44,7 +44,7 @@ describe('sns-require-tls', () => {
     const t = await createTopic('tls-race');
     const read = (await topicAttributes(t.arn)).Policy!;
     const theirs = await setTopicPolicy(t.arn, [defaultTopicStatement(t.arn), servicePublisher(t.arn)]);
-    const write = applySnsOps(createClients({ region: REGION }), [{ kind: 'set-attribute', topicArn: t.arn, name: 'Policy', value: '{"Statement":[]}', expectPolicy: read }]);
+    const write = snsTopic.applyOps(createClients({ region: REGION }), [{ kind: 'set-attribute', topicArn: t.arn, name: 'Policy', value: '{"Statement":[]}', expectPolicy: read }]);
     await expect(write).rejects.toThrow(/the topic policy changed after it was read; nothing was written/);
     expect((await topicAttributes(t.arn)).Policy).toBe(theirs);
   });

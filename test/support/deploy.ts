@@ -9,7 +9,8 @@ import { CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { Context, SQSEvent } from 'aws-lambda';
-import { HISTORY_TABLE, type ConfigFile } from '@fixbridge/core';
+import type { EngineConfigInput } from '@fixbridge/core';
+import { HISTORY_TABLE } from '@fixbridge/core/hub';
 import { ENV } from '../../packages/functions/src/env';
 import { ACCOUNT, REGION, seedClients, uniqueName } from './aws';
 import './quiet-lambda';
@@ -43,7 +44,7 @@ async function queueWithArn(name: string, attributes: Record<string, string> = {
 }
 
 /** Everything a hub stage creates, in the emulator, with captures of the bus and the topic. */
-export async function createHub(engine: ConfigFile) {
+export async function createHub(engine: EngineConfigInput) {
   const id = uniqueName('hub');
   const parameter = `/fixbridge/${id}/engine-config`;
   await new SSMClient({ region: REGION }).send(new PutParameterCommand({ Name: parameter, Type: 'String', Value: JSON.stringify(engine) }));

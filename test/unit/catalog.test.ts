@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CATALOG, catalogPermissions, RESOURCE_KINDS, READERS } from '@fixbridge/core';
+import { CATALOG, catalogPermissions, permissionsOf, RESOURCE_KINDS } from '@fixbridge/core';
 
 /** Walks the whole catalog: every entry must be complete enough to deploy and route. */
 describe('catalog', () => {
@@ -11,8 +11,8 @@ describe('catalog', () => {
 
   describe.each(CATALOG.map((r) => [r.id, r] as const))('%s', (_id, r) => {
     it('declares exact IAM actions (no wildcards) for its service', () => {
-      expect(r.permissions.length).toBeGreaterThan(0);
-      for (const p of r.permissions) expect(p).toMatch(/^(sqs|sns|mq|kms|sts|tag|cloudwatch|logs):[A-Z][A-Za-z]+$/);
+      expect(permissionsOf(r).length).toBeGreaterThan(0);
+      for (const p of permissionsOf(r)) expect(p).toMatch(/^(sqs|sns|mq|kms|sts|tag|cloudwatch|logs):[A-Z][A-Za-z]+$/);
       expect(new Set(r.permissions).size).toBe(r.permissions.length);
     });
 
@@ -23,19 +23,19 @@ describe('catalog', () => {
     });
 
     it('has a strict config schema whose defaults parse from {}', () => {
-      expect(r.configSchema.safeParse({}).success).toBe(true);
-      expect(r.configSchema.safeParse({ definitelyNotASetting: true }).success).toBe(false);
+      expect(r.optionsSchema.safeParse({}).success).toBe(true);
+      expect(r.optionsSchema.safeParse({ definitelyNotASetting: true }).success).toBe(false);
     });
 
-    it('has a reader and a routable resource kind', () => {
-      expect(READERS[r.resourceType]).toBeTypeOf('function');
-      expect(RESOURCE_KINDS.some((k) => k.type === r.resourceType)).toBe(true);
+    it('has a readable, routable resource kind from the list of kinds', () => {
+      expect(r.kind.read).toBeTypeOf('function');
+      expect(RESOURCE_KINDS).toContain(r.kind);
     });
   });
 
   it('has one permission union for the deployed roles', () => {
     const union = catalogPermissions();
     expect(union).toEqual([...union].sort());
-    for (const r of CATALOG) for (const p of r.permissions) expect(union).toContain(p);
+    for (const r of CATALOG) for (const p of permissionsOf(r)) expect(union).toContain(p);
   });
 });

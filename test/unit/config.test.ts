@@ -6,7 +6,7 @@ describe('config', () => {
     const c = parseConfig({});
     expect(c.exemptTagKey).toBe('fixbridge:exempt');
     expect(effectiveMode(c, 'sqs-require-tls')).toBe('dry-run');
-    expect(c.remediations['sqs-dead-letter-queue']?.config).toEqual({ maxReceiveCount: 5 });
+    expect(c.remediations['sqs-dead-letter-queue']?.options).toEqual({ maxReceiveCount: 5 });
   });
 
   it('mode precedence: flag > remediation > top level > dry-run', () => {
@@ -18,8 +18,8 @@ describe('config', () => {
 
   it('passes each remediation its own settings', () => {
     const c = parseConfig({ remediations: { 'sqs-encrypt-at-rest': { kmsKeyId: 'alias/queues' }, 'sqs-dead-letter-queue': { maxReceiveCount: 3 } } });
-    expect(c.remediations['sqs-encrypt-at-rest']?.config).toEqual({ kmsKeyId: 'alias/queues' });
-    expect(c.remediations['sqs-dead-letter-queue']?.config).toEqual({ maxReceiveCount: 3 });
+    expect(c.remediations['sqs-encrypt-at-rest']?.options).toEqual({ kmsKeyId: 'alias/queues' });
+    expect(c.remediations['sqs-dead-letter-queue']?.options).toEqual({ maxReceiveCount: 3 });
   });
 
   it.each<[string, unknown, RegExp]>([

@@ -1,16 +1,13 @@
 import { ListBrokersCommand, MqClient } from '@aws-sdk/client-mq';
-import { LOGS_PENDING_REBOOT } from '../../packages/core/src/remediations/mq-enable-logging';
 import { ListTopicsCommand, SNSClient } from '@aws-sdk/client-sns';
 import { ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ClientPool, createClients, defaultConfig, makeResult, mqBroker, routeRunbook, run, sqsQueue, STATUSES, type Change, type Result, type ResultFields, type WorkItem } from '@fixbridge/core';
 import {
   busEntry,
-  ClientPool,
-  createClients,
   deduplicationId,
-  defaultConfig,
   DISAGREEMENT_NOTE,
   findingUpdate,
   fromWorkMessage,
@@ -19,17 +16,10 @@ import {
   messageGroupId,
   notificationFor,
   planRollback,
-  RESTORERS,
-  routeRunbook,
-  runItems,
-  STATUSES,
   sweepItems,
   toWorkMessage,
-  type Change,
-  type Reported,
-  type Result,
-  type WorkItem,
-} from '@fixbridge/core';
+  type Delivery,
+} from '@fixbridge/core/hub';
 import { parseStageSettings, workerRoleName } from '../../stacks/settings';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -38,17 +28,9 @@ const item = (eventId?: string, arn = ARN, remediation = 'sqs-require-tls'): Wor
   const [i] = routeRunbook(remediation, arn);
   return { ...i!, trigger: { kind: 'finding', eventId, findingId: 'f-1', productArn: 'arn:aws:securityhub:eu-west-1::product/aws/securityhub' } };
 };
-const result = (status: Result['status'], over: Partial<Result> = {}): Result => ({
-  remediation: 'sqs-require-tls',
-  controls: ['Qualys:452'],
-  resourceArn: ARN,
-  mode: 'auto',
-  status,
-  changes: [],
-  reason: 'because',
-  ...over,
-});
-const reported = (status: Result['status'], over: Partial<Reported> = {}): Reported => ({ item: item('e-1'), result: result(status), changeId: 'ch-0123456789abcdef0123', time: new Date(0), ...over });
+const result = (status: Result['status'], over: Partial<ResultFields> & { pendingReboot?: true } = {}): Result =>
+  makeResult({ remediation: 'sqs-require-tls', controls: ['Qualys:452'], resourceArn: ARN, mode: 'auto', changes: [], reason: 'because', ...over }, status, over);
+const reported = (status: Result['status'], over: Partial<Delivery> = {}): Delivery => ({ item: item('e-1'), result: result(status), changeId: 'ch-0123456789abcdef0123', time: new Date(0), duplicate: false, ...over });
 
 describe('work messages', () => {
   it('round-trip a work item through JSON, keeping the trigger and modes', () => {
@@ -90,8 +72,7 @@ describe('work messages', () => {
 
 describe('reporting', () => {
   it('leaves an applied logging change that waits for a broker reboot NOTIFIED (Security Hub fails MQ.2 until then)', () => {
-    const pending = `general and audit logging is off; applied and verified: general and audit logs are enabled, but audit ${LOGS_PENDING_REBOOT} (next reboot or maintenance window)`;
-    expect(findingUpdate(reported('applied', { result: result('applied', { reason: pending }) }))?.Workflow.Status).toBe('NOTIFIED');
+    expect(findingUpdate(reported('applied', { result: result('applied', { pendingReboot: true }) }))?.Workflow.Status).toBe('NOTIFIED');
   });
 
   it('writes RESOLVED only after a verified fix, NOTIFIED otherwise, never leaving NEW', () => {
@@ -146,7 +127,7 @@ describe('sweep', () => {
 });
 
 describe('planRollback', () => {
-  const sqs = RESTORERS['sqs-queue']!;
+  const sqs = sqsQueue.restorer;
   const change = (field: string, before: unknown, after: unknown): Change => ({ field, description: field, before, after });
 
   it('restores attributes that still hold what fixbridge wrote, and refuses the rest with reasons', () => {
@@ -178,7 +159,7 @@ describe('planRollback', () => {
   it('removes tags it added, and restores broker logs compared key by key', () => {
     const tags = planRollback([change('Tags.team', null, 'platform')], sqs, {}, { team: 'platform' }, 'SQS queue');
     expect(tags.tags).toEqual({ set: {}, remove: ['team'] });
-    const mq = RESTORERS['mq-broker']!;
+    const mq = mqBroker.restorer;
     const logs = planRollback([change('Logs', { General: false }, { General: true }), change('BrokerState', 'RUNNING', 'REBOOT_IN_PROGRESS')], mq, { Logs: { General: true, Audit: false } }, {}, 'Amazon MQ broker');
     expect(logs.values).toEqual({ Logs: { General: false } });
     expect(logs.refused.map((r) => r.reason)).toEqual(['BrokerState: a reboot cannot be undone']);
@@ -193,7 +174,7 @@ describe('member accounts', () => {
     sts.on(AssumeRoleCommand).rejects(Object.assign(new Error('User is not authorized to perform: sts:AssumeRole'), { name: 'AccessDenied' }));
     const pool = new ClientPool((region) => createClients({ region }));
     const clientsFor = memberClientsFor({ hubAccountId: '123456789012', externalId: 'x-id', pool, sts: new STSClient({ region: 'us-east-1' }) });
-    const [r] = await runItems(routeRunbook('sqs-require-tls', 'arn:aws:sqs:us-east-1:222222222222:theirs'), { config: defaultConfig(), clientsFor });
+    const [r] = await run(routeRunbook('sqs-require-tls', 'arn:aws:sqs:us-east-1:222222222222:theirs'), { config: defaultConfig(), clientsFor });
     expect(r).toMatchObject({ status: 'failed' });
     expect(r!.reason).toContain('account 222222222222');
     expect(r!.reason).toContain('cannot assume role arn:aws:iam::222222222222:role/fixbridge-remediation');

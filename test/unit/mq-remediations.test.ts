@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { EngineSettings, KeyInfo, MqBrokerState } from '@fixbridge/core';
+import { permissionsOf, type EvaluateConfig, type KeyInfo, type MqBrokerState } from '@fixbridge/core';
 import { logsDestinationBlockReason, mqEnableLogging } from '../../packages/core/src/remediations/mq-enable-logging';
 import { mqAutoMinorVersionUpgrade } from '../../packages/core/src/remediations/mq-auto-minor-version-upgrade';
 import { mqNoPublicAccess } from '../../packages/core/src/remediations/mq-no-public-access';
@@ -9,11 +9,10 @@ import { mqEncryptWithCmk } from '../../packages/core/src/remediations/mq-encryp
 import { keyInfo } from '../support/sns-mq';
 
 const ID = 'b-7f3c2a1e-9d4b-4c8a-b6e5-1a2b3c4d5e6f';
-const settings: EngineSettings = { exemptTagKey: 'fixbridge:exempt' };
+const settings: EvaluateConfig = { exemptTagKey: 'fixbridge:exempt' };
 
 /** An ActiveMQ single-instance broker with every setting off. */
 const activemq: MqBrokerState = {
-  kind: 'mq-broker',
   arn: `arn:aws:mq:us-east-1:123456789012:broker:orders-broker:${ID}`,
   id: ID,
   name: 'orders-broker',
@@ -54,18 +53,18 @@ describe('mq-enable-logging: where the logs go', () => {
   });
 
   it('blocks the plan, with the command that fixes it, when Amazon MQ cannot write the logs', () => {
-    const a = mqEnableLogging.evaluate({ broker: activemq, logsPolicies: [] }, mqEnableLogging.configSchema.parse({}), settings);
+    const a = mqEnableLogging.evaluate({ broker: activemq, logsPolicies: [] }, mqEnableLogging.optionsSchema.parse({}), settings);
     expect(a).toMatchObject({ kind: 'blocked', reason: expect.stringContaining('aws logs put-resource-policy') });
   });
 });
 
 describe('mq-enable-logging', () => {
-  const never = mqEnableLogging.configSchema.parse({});
-  const immediately = mqEnableLogging.configSchema.parse({ rebootPolicy: 'immediately' });
+  const never = mqEnableLogging.optionsSchema.parse({});
+  const immediately = mqEnableLogging.optionsSchema.parse({ rebootPolicy: 'immediately' });
 
   it('defaults rebootPolicy to never and rejects other values', () => {
     expect(never).toEqual({ rebootPolicy: 'never' });
-    expect(mqEnableLogging.configSchema.safeParse({ rebootPolicy: 'later' }).success).toBe(false);
+    expect(mqEnableLogging.optionsSchema.safeParse({ rebootPolicy: 'later' }).success).toBe(false);
   });
 
   it('ActiveMQ: plans general and audit logs, says the change is pending until a reboot, and that a single-instance reboot is an outage', () => {
@@ -165,7 +164,7 @@ describe('report-only MQ remediations', () => {
 
   it.each([mqNoPublicAccess, mqActiveStandby, mqRabbitCluster, mqEncryptWithCmk])('$id never writes: risk none, read-only permissions, apply refuses', async (r) => {
     expect(r.risk).toBe('none');
-    expect(r.permissions.every((p) => /^(mq:Describe|kms:Describe)/.test(p))).toBe(true);
-    await expect(r.apply({} as never, [], {})).rejects.toThrow(/report-only/);
+    expect(permissionsOf(r).every((p) => /^(mq:Describe|kms:Describe)/.test(p))).toBe(true);
+    await expect(r.apply!({} as never, [], {})).rejects.toThrow(/report-only/);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parsePolicy, statementsOf, type EngineSettings, type KeyInfo, type PolicyDocument, type SnsTopicState, type Statement } from '@fixbridge/core';
+import { parsePolicy, statementsOf, type EvaluateConfig, type KeyInfo, type PolicyDocument, type SnsTopicState, type Statement } from '@fixbridge/core';
 import { snsEncryptAtRest, topicPublishers } from '../../packages/core/src/remediations/sns-encrypt-at-rest';
 import { snsRequireTls } from '../../packages/core/src/remediations/sns-require-tls';
 import { deniesHttpSubscriptions, snsDenyHttpSubscriptions } from '../../packages/core/src/remediations/sns-deny-http-subscriptions';
@@ -7,18 +7,16 @@ import { snsBlockPublicAccess } from '../../packages/core/src/remediations/sns-b
 import { defaultTopicStatement, keyInfo, servicePublisher } from '../support/sns-mq';
 
 const ARN = 'arn:aws:sns:us-east-1:123456789012:alerts';
-const settings: EngineSettings = { exemptTagKey: 'fixbridge:exempt' };
+const settings: EvaluateConfig = { exemptTagKey: 'fixbridge:exempt' };
 const DEFAULT = defaultTopicStatement(ARN);
 
 const base: SnsTopicState = {
-  kind: 'sns-topic',
   arn: ARN,
   name: 'alerts',
   accountId: '123456789012',
   region: 'us-east-1',
   attributes: { TopicArn: ARN, Owner: '123456789012' },
   policy: null,
-  tags: {},
 };
 
 /** The base topic with a policy (as SNS returns it: JSON text in the attributes) and other attributes. */
@@ -64,8 +62,8 @@ describe('sns-encrypt-at-rest: publishers the topic policy does not name', () =>
 });
 
 describe('sns-encrypt-at-rest', () => {
-  const noKey = snsEncryptAtRest.configSchema.parse({});
-  const withKey = snsEncryptAtRest.configSchema.parse({ kmsKeyId: 'alias/topics' });
+  const noKey = snsEncryptAtRest.optionsSchema.parse({});
+  const withKey = snsEncryptAtRest.optionsSchema.parse({ kmsKeyId: 'alias/topics' });
 
   it('without kmsKeyId: an unencrypted topic is blocked, naming the setting and why alias/aws/sns is no default', () => {
     const a = snsEncryptAtRest.evaluate({ topic: topic() }, noKey, settings);
@@ -113,14 +111,14 @@ describe('sns-encrypt-at-rest', () => {
   });
 
   it('blocks alias/aws/sns configured explicitly when a service publishes to the topic', () => {
-    const cfg = snsEncryptAtRest.configSchema.parse({ kmsKeyId: 'alias/aws/sns' });
+    const cfg = snsEncryptAtRest.optionsSchema.parse({ kmsKeyId: 'alias/aws/sns' });
     const managed = key({ requested: 'alias/aws/sns', keyManager: 'AWS', policy: null });
     expect(snsEncryptAtRest.evaluate({ topic: topic([DEFAULT, servicePublisher(ARN)]), target: managed }, cfg, settings)).toMatchObject({ kind: 'blocked', reason: expect.stringMatching(/alias\/aws\/sns .*events\.amazonaws\.com/) });
     expect(snsEncryptAtRest.evaluate({ topic: topic(), target: managed }, cfg, settings).kind).toBe('plan');
   });
 
   it('rejects settings it does not know', () => {
-    expect(snsEncryptAtRest.configSchema.safeParse({ kmsDataKeyReusePeriodSeconds: 300 }).success).toBe(false);
+    expect(snsEncryptAtRest.optionsSchema.safeParse({ kmsDataKeyReusePeriodSeconds: 300 }).success).toBe(false);
   });
 });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   parsePolicy,
   statementsOf,
-  type EngineSettings,
+  type EvaluateConfig,
   type KeyInfo,
   type PolicyDocument,
   type SqsQueueState,
@@ -13,11 +13,10 @@ import { sqsBlockPublicAccess } from '../../packages/core/src/remediations/sqs-b
 import { dlqNameFor, sqsDeadLetterQueue } from '../../packages/core/src/remediations/sqs-dead-letter-queue';
 
 const ARN = 'arn:aws:sqs:us-east-1:123456789012:orders';
-const settings: EngineSettings = { exemptTagKey: 'fixbridge:exempt' };
+const settings: EvaluateConfig = { exemptTagKey: 'fixbridge:exempt' };
 
 function queue(attributes: Record<string, string> = {}, name = 'orders'): SqsQueueState {
   return {
-    kind: 'sqs-queue',
     arn: `arn:aws:sqs:us-east-1:123456789012:${name}`,
     url: `https://sqs.us-east-1.amazonaws.com/123456789012/${name}`,
     name,
@@ -26,7 +25,6 @@ function queue(attributes: Record<string, string> = {}, name = 'orders'): SqsQue
     fifo: name.endsWith('.fifo'),
     attributes: { QueueArn: `arn:aws:sqs:us-east-1:123456789012:${name}`, ...attributes },
     policy: parsePolicy(attributes.Policy),
-    tags: {},
   };
 }
 
@@ -44,8 +42,8 @@ const key = (over: Partial<KeyInfo> = {}): KeyInfo => ({
 });
 
 describe('sqs-encrypt-at-rest', () => {
-  const noKey = sqsEncryptAtRest.configSchema.parse({});
-  const withKey = sqsEncryptAtRest.configSchema.parse({ kmsKeyId: 'alias/queues' });
+  const noKey = sqsEncryptAtRest.optionsSchema.parse({});
+  const withKey = sqsEncryptAtRest.optionsSchema.parse({ kmsKeyId: 'alias/queues' });
 
   it('without kmsKeyId: any SSE is compliant, none plans SSE-SQS', () => {
     expect(sqsEncryptAtRest.evaluate({ queue: queue({ SqsManagedSseEnabled: 'true' }) }, noKey, settings).kind).toBe('compliant');
@@ -100,15 +98,15 @@ describe('sqs-encrypt-at-rest', () => {
   });
 
   it('blocks alias/aws/sqs only when a service producer exists', () => {
-    const cfg = sqsEncryptAtRest.configSchema.parse({ kmsKeyId: 'alias/aws/sqs' });
+    const cfg = sqsEncryptAtRest.optionsSchema.parse({ kmsKeyId: 'alias/aws/sqs' });
     const managed = key({ requested: 'alias/aws/sqs', keyManager: 'AWS', policy: null });
     expect(sqsEncryptAtRest.evaluate({ queue: withPolicy({ Statement: [snsProducer] }), target: managed }, cfg, settings)).toMatchObject({ kind: 'blocked', reason: expect.stringMatching(/alias\/aws\/sqs .* sns\.amazonaws\.com/) });
     expect(sqsEncryptAtRest.evaluate({ queue: queue(), target: managed }, cfg, settings).kind).toBe('plan');
   });
 
   it('rejects settings it does not know', () => {
-    expect(sqsEncryptAtRest.configSchema.safeParse({ kmsKey: 'x' }).success).toBe(false);
-    expect(sqsEncryptAtRest.configSchema.safeParse({ kmsDataKeyReusePeriodSeconds: 30 }).success).toBe(false);
+    expect(sqsEncryptAtRest.optionsSchema.safeParse({ kmsKey: 'x' }).success).toBe(false);
+    expect(sqsEncryptAtRest.optionsSchema.safeParse({ kmsDataKeyReusePeriodSeconds: 30 }).success).toBe(false);
   });
 });
 
@@ -182,7 +180,7 @@ describe('sqs-block-public-access', () => {
 });
 
 describe('sqs-dead-letter-queue', () => {
-  const cfg = sqsDeadLetterQueue.configSchema.parse({});
+  const cfg = sqsDeadLetterQueue.optionsSchema.parse({});
 
   it('names DLQs after their source, FIFO-aware', () => {
     expect(dlqNameFor('orders')).toBe('orders-dlq');
@@ -201,7 +199,7 @@ describe('sqs-dead-letter-queue', () => {
 
   it('plans a FIFO, same-encryption DLQ and the redrive policy', () => {
     const q = queue({ FifoQueue: 'true', KmsMasterKeyId: 'alias/queues', KmsDataKeyReusePeriodSeconds: '600' }, 'orders.fifo');
-    const a = sqsDeadLetterQueue.evaluate({ queue: q, sourceQueues: [] }, sqsDeadLetterQueue.configSchema.parse({ maxReceiveCount: 3 }), settings);
+    const a = sqsDeadLetterQueue.evaluate({ queue: q, sourceQueues: [] }, sqsDeadLetterQueue.optionsSchema.parse({ maxReceiveCount: 3 }), settings);
     if (a.kind !== 'plan') throw new Error(a.kind);
     expect(a.ops).toEqual([
       { kind: 'create-queue', name: 'orders-dlq.fifo', attributes: { MessageRetentionPeriod: '1209600', FifoQueue: 'true', KmsMasterKeyId: 'alias/queues', KmsDataKeyReusePeriodSeconds: '600' } },

@@ -1,19 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateRequiredTags, RequiredTagsConfigSchema, type EngineSettings, type MqBrokerState, type SnsTopicState, type SqsQueueState } from '@fixbridge/core';
+import { evaluateRequiredTags, RequiredTagsOptionsSchema, type EvaluateConfig, type MqBrokerState, type SnsTopicState, type SqsQueueState } from '@fixbridge/core';
 import { sqsRequiredTags } from '../../packages/core/src/remediations/sqs-required-tags';
 import { snsRequiredTags } from '../../packages/core/src/remediations/sns-required-tags';
 import { mqRequiredTags } from '../../packages/core/src/remediations/mq-required-tags';
 
-const settings: EngineSettings = { exemptTagKey: 'fixbridge:exempt' };
-const config = RequiredTagsConfigSchema.parse({ tags: { team: 'unassigned', 'cost-center': '0000' } });
-const op = (tags: Record<string, string>) => ({ tags });
+const settings: EvaluateConfig = { exemptTagKey: 'fixbridge:exempt' };
+const config = RequiredTagsOptionsSchema.parse({ tags: { team: 'unassigned', 'cost-center': '0000' } });
+const op = (tags: Record<string, string>) => [{ tags }];
 
 describe('evaluateRequiredTags', () => {
   it.each<[string, unknown]>([
     ['nothing configured', {}],
     ['an empty map', { tags: {} }],
   ])('skips with %s, naming the setting', (_n, raw) => {
-    expect(evaluateRequiredTags('sns-required-tags', {}, RequiredTagsConfigSchema.parse(raw), op)).toEqual({
+    expect(evaluateRequiredTags('sns-required-tags', {}, RequiredTagsOptionsSchema.parse(raw), op)).toEqual({
       kind: 'skipped',
       reason: 'no required tags configured (set remediations.sns-required-tags.tags)',
     });
@@ -42,7 +42,7 @@ describe('evaluateRequiredTags', () => {
     ['a non-string value', { tags: { team: 1 } }],
     ['an unknown setting', { tag: { team: 'x' } }],
   ])('rejects %s', (_n, raw) => {
-    expect(RequiredTagsConfigSchema.safeParse(raw).success).toBe(false);
+    expect(RequiredTagsOptionsSchema.safeParse(raw).success).toBe(false);
   });
 });
 
@@ -52,9 +52,9 @@ describe('required-tags remediations', () => {
   const brokerState = { kind: 'mq-broker', arn: 'arn:aws:mq:us-east-1:123456789012:broker:b:b-1234', id: 'b-1234', tags: {} } as unknown as MqBrokerState;
 
   it.each<[string, () => unknown, unknown, string]>([
-    ['sqs-required-tags', () => sqsRequiredTags.evaluate({ resource: queue }, config, settings), { url: queue.url, tags: { 'cost-center': '0000' } }, 'SQS.2'],
-    ['sns-required-tags', () => snsRequiredTags.evaluate({ resource: topic }, config, settings), { kind: 'tag', topicArn: topic.arn, tags: config.tags }, 'SNS.3'],
-    ['mq-required-tags', () => mqRequiredTags.evaluate({ resource: brokerState }, config, settings), { kind: 'tag', arn: brokerState.arn, tags: config.tags }, 'MQ.4'],
+    ['sqs-required-tags', () => sqsRequiredTags.evaluate({ resource: queue, tags: { team: 'a' } }, config, settings), { kind: 'tag', url: queue.url, tags: { 'cost-center': '0000' } }, 'SQS.2'],
+    ['sns-required-tags', () => snsRequiredTags.evaluate({ resource: topic, tags: {} }, config, settings), { kind: 'tag', topicArn: topic.arn, tags: config.tags }, 'SNS.3'],
+    ['mq-required-tags', () => mqRequiredTags.evaluate({ resource: brokerState, tags: brokerState.tags }, config, settings), { kind: 'tag', arn: brokerState.arn, tags: config.tags }, 'MQ.4'],
   ])('%s plans its service’s tagging call and maps to its control', (id, evaluate, expectedOp, control) => {
     expect(evaluate()).toMatchObject({ kind: 'plan', ops: [expectedOp] });
     const r = [sqsRequiredTags, snsRequiredTags, mqRequiredTags].find((x) => x.id === id)!;

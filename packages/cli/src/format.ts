@@ -1,5 +1,5 @@
 /** Human-readable output: a plan/result listing for a person. Colour only on a TTY. */
-import { RESOURCE_TYPE_LABEL, STATUSES, type AnyRemediation, type Result, type Status } from '@fixbridge/core';
+import { permissionsOf, STATUSES, type AnyRemediation, type Result, type Status } from '@fixbridge/core';
 
 export interface Style {
   color: boolean;
@@ -72,7 +72,7 @@ export function formatResults(results: Result[], style: Style): string {
 export function formatCatalog(catalog: readonly AnyRemediation[], style: Style): string {
   const rows = catalog.map((r) => [
     r.id,
-    RESOURCE_TYPE_LABEL[r.resourceType],
+    r.kind.label,
     r.controls.securityHub.join(', ') || '—',
     r.controls.qualys.join(', ') || '—',
     r.risk === 'none' ? 'report only' : r.risk,
@@ -83,7 +83,7 @@ export function formatCatalog(catalog: readonly AnyRemediation[], style: Style):
   const lines = [paint(style, 'bold', fmt(header)), ...rows.map(fmt), ''];
   lines.push('Permissions (exact IAM actions each remediation calls):');
   for (const r of catalog) {
-    lines.push(`  ${r.id}: ${r.permissions.join(', ')}`);
+    lines.push(`  ${r.id}: ${permissionsOf(r).join(', ')}`);
     if (r.controls.seeds.length) lines.push(`  ${' '.repeat(r.id.length)}  seed refs: ${r.controls.seeds.join('; ')}`);
   }
   return lines.join('\n') + '\n';

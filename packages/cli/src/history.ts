@@ -2,7 +2,8 @@
  * `fixbridge history <resource-arn>` and `fixbridge rollback <change-id>`: read and use the
  * deployed engine's history table (--table, or FIXBRIDGE_HISTORY_TABLE).
  */
-import { ClientPool, hasFailure, HistoryStore, InputError, rollback, type HistoryEntry, type Mode } from '@fixbridge/core';
+import { ClientPool, hasFailure, InputError, type Mode } from '@fixbridge/core';
+import { HistoryStore, rollback, type HistoryEntry } from '@fixbridge/core/hub';
 import { formatResults, type Style } from './format';
 import type { Io } from './main';
 

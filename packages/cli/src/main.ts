@@ -15,9 +15,10 @@ import {
   loadConfigFile,
   MODES,
   parseEventText,
-  processTrigger,
+  handle,
+  permissionsOf,
   routeRunbook,
-  runItems,
+  run,
   VERSION,
   type EngineConfig,
   type EngineDeps,
@@ -122,13 +123,13 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
         const remediations = CATALOG.map((r) => ({
           id: r.id,
           title: r.title,
-          resourceType: r.resourceType,
+          resourceType: r.kind.type,
           controls: controlLabels(r),
           securityHub: r.controls.securityHub,
           qualys: r.controls.qualys,
           seeds: r.controls.seeds,
           risk: r.risk,
-          permissions: r.permissions,
+          permissions: permissionsOf(r),
         }));
         io.stdout(JSON.stringify({ remediations }, null, 2) + '\n');
       } else io.stdout(formatCatalog(CATALOG, style));
@@ -140,7 +141,7 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
       const config = await loadConfig(values.config);
       const text = values.event === '-' ? await io.readStdin() : await readEventFile(values.event);
       const trigger = parseEventText(text, values.event === '-' ? 'event on stdin' : `event file ${values.event}`);
-      const results = await processTrigger(trigger, deps(config, mode, io));
+      const results = await handle(trigger, deps(config, mode, io));
       return report(results, values.json, style, io);
     }
     case 'run': {
@@ -148,7 +149,7 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
       if (!values.resource) throw new InputError('run needs --resource <arn>');
       const config = await loadConfig(values.config);
       const items = routeRunbook(rest[0]!, values.resource);
-      const results = await runItems(items, deps(config, mode, io));
+      const results = await run(items, deps(config, mode, io));
       return report(results, values.json, style, io);
     }
     case 'history':

@@ -2,7 +2,6 @@
  * The catalog: every remediation fixbridge has. Routing, the CLI's `list`, the config schema and
  * the deployed IAM policies are all built from this one array.
  */
-import type { ResourceType } from './arn';
 import { sqsBlockPublicAccess } from './remediations/sqs-block-public-access';
 import { sqsDeadLetterQueue } from './remediations/sqs-dead-letter-queue';
 import { sqsEncryptAtRest } from './remediations/sqs-encrypt-at-rest';
@@ -20,7 +19,8 @@ import { mqActiveStandby } from './remediations/mq-active-standby';
 import { mqRabbitCluster } from './remediations/mq-rabbit-cluster';
 import { mqEncryptWithCmk } from './remediations/mq-encrypt-with-cmk';
 import { mqRequiredTags } from './remediations/mq-required-tags';
-import type { AnyRemediation } from './remediations/types';
+import { permissionsOf, type AnyRemediation } from './remediations/types';
+import { RESOURCE_KINDS, type AnyKind, type ResourceType } from './resources';
 
 export const CATALOG: readonly AnyRemediation[] = [
   sqsEncryptAtRest,
@@ -57,10 +57,15 @@ export function remediationsForControl(control: string, catalog: readonly AnyRem
 }
 
 export function remediationsForType(type: ResourceType, catalog: readonly AnyRemediation[] = CATALOG): AnyRemediation[] {
-  return catalog.filter((r) => r.resourceType === type);
+  return catalog.filter((r) => r.kind.type === type);
 }
 
-/** Every IAM action any remediation declares, sorted and deduplicated. */
+/** Every IAM action any remediation calls (its kind's reads included), sorted and deduplicated. */
 export function catalogPermissions(catalog: readonly AnyRemediation[] = CATALOG): string[] {
-  return [...new Set(catalog.flatMap((r) => r.permissions))].sort();
+  return [...new Set(catalog.flatMap(permissionsOf))].sort();
+}
+
+/** The resource kinds the catalog remediates, in the order of the list of kinds. */
+export function catalogKinds(catalog: readonly AnyRemediation[] = CATALOG): AnyKind[] {
+  return (RESOURCE_KINDS as readonly AnyKind[]).filter((k) => catalog.some((r) => r.kind === k));
 }

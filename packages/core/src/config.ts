@@ -1,6 +1,8 @@
 /**
- * Engine configuration: the JSON file of `fixbridge --config`, and the deployed engine's SSM
- * parameter. Strict everywhere: an unknown key is an error, never silently ignored.
+ * The engine configuration: the JSON file of `fixbridge --config`, and the deployed engine's SSM
+ * parameter. Strict everywhere: an unknown key is an error, never silently ignored. Each entry of
+ * `remediations` holds that remediation's `mode` and its own options, validated by its
+ * `optionsSchema`.
  */
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
@@ -8,11 +10,12 @@ import { CATALOG } from './catalog';
 import { InputError } from './errors';
 import { firstIssue } from './events/envelope';
 import { ModeSchema, type Mode } from './results';
-import type { AnyRemediation, EngineSettings } from './remediations/types';
+import type { AnyRemediation } from './remediations/types';
 
 export const DEFAULT_EXEMPT_TAG_KEY = 'fixbridge:exempt';
 
-export const ConfigFileSchema = z
+/** The file as written: every key of the top level, remediations still untyped. */
+export const EngineConfigFileSchema = z
   .object({
     mode: ModeSchema.optional(),
     exemptTagKey: z.string().min(1).max(128).default(DEFAULT_EXEMPT_TAG_KEY),
@@ -24,48 +27,48 @@ export const ConfigFileSchema = z
     remediations: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
   })
   .strict();
-export type ConfigFile = z.input<typeof ConfigFileSchema>;
 
-/** One remediation's effective settings: its own parsed config and its mode override. */
-export interface RemediationSettings {
-  mode?: Mode | undefined;
-  config: unknown;
+/** One remediation's entry once validated: its mode override and its parsed options. */
+export const RemediationEntrySchema = z.object({ mode: ModeSchema.optional(), options: z.unknown() });
+
+/** The whole configuration, each remediation's entry checked against the catalog's own schemas. */
+export function engineConfigSchema(catalog: readonly AnyRemediation[] = CATALOG) {
+  return EngineConfigFileSchema.transform((file, ctx) => {
+    const issue = (path: (string | number)[], message: string) => {
+      ctx.addIssue({ code: 'custom', path: ['remediations', ...path], message });
+      return z.NEVER;
+    };
+    for (const id of Object.keys(file.remediations)) {
+      if (!catalog.some((r) => r.id === id)) return issue([id], 'unknown remediation (run "fixbridge list" for the ids)');
+    }
+    const remediations: Record<string, z.infer<typeof RemediationEntrySchema>> = {};
+    for (const r of catalog) {
+      const { mode, ...own } = file.remediations[r.id] ?? {};
+      const parsedMode = ModeSchema.optional().safeParse(mode);
+      if (!parsedMode.success) return issue([r.id, 'mode'], parsedMode.error.issues[0]?.message ?? 'invalid mode');
+      const options = r.optionsSchema.safeParse(own);
+      if (!options.success) {
+        const first = options.error.issues[0];
+        return issue([r.id, ...((first?.path ?? []) as (string | number)[])], first?.message ?? 'invalid');
+      }
+      remediations[r.id] = { mode: parsedMode.data, options: options.data };
+    }
+    return { ...file, remediations };
+  });
 }
 
-export interface EngineConfig extends EngineSettings {
-  mode?: Mode | undefined;
-  engineRoleArn?: string | undefined;
-  remediations: Record<string, RemediationSettings>;
-}
+/** What a config file may hold (the stage settings' `engine`, tests' hubs). */
+export type EngineConfigInput = z.input<typeof EngineConfigFileSchema>;
+export type EngineConfig = z.output<ReturnType<typeof engineConfigSchema>>;
 
 /**
  * Validate a config object against the top-level schema and every remediation's own strict
  * schema. Throws `InputError` with a one-line message naming the offending path.
  */
 export function parseConfig(raw: unknown, source = 'config', catalog: readonly AnyRemediation[] = CATALOG): EngineConfig {
-  const top = ConfigFileSchema.safeParse(raw);
-  if (!top.success) throw new InputError(`${source}: ${firstIssue(top.error)}`);
-  const remediations: Record<string, RemediationSettings> = {};
-  for (const [id, settings] of Object.entries(top.data.remediations)) {
-    if (!catalog.some((r) => r.id === id)) {
-      throw new InputError(`${source}: remediations.${id}: unknown remediation (run "fixbridge list" for the ids)`);
-    }
-  }
-  for (const r of catalog) {
-    const { mode, ...own } = (top.data.remediations[r.id] ?? {}) as Record<string, unknown>;
-    const parsedMode = ModeSchema.optional().safeParse(mode);
-    if (!parsedMode.success) throw new InputError(`${source}: remediations.${r.id}.mode: ${firstIssue(parsedMode.error)}`);
-    const parsed = r.configSchema.safeParse(own);
-    if (!parsed.success) throw new InputError(`${source}: ${firstIssue(parsed.error, `remediations.${r.id}`)}`);
-    remediations[r.id] = { mode: parsedMode.data, config: parsed.data };
-  }
-  return {
-    mode: top.data.mode,
-    exemptTagKey: top.data.exemptTagKey,
-    engineRoleArn: top.data.engineRoleArn,
-    organizationId: top.data.organizationId,
-    remediations,
-  };
+  const parsed = engineConfigSchema(catalog).safeParse(raw);
+  if (!parsed.success) throw new InputError(`${source}: ${firstIssue(parsed.error)}`, { cause: parsed.error });
+  return parsed.data;
 }
 
 export function defaultConfig(catalog: readonly AnyRemediation[] = CATALOG): EngineConfig {
@@ -91,4 +94,10 @@ export async function loadConfigFile(path: string, catalog: readonly AnyRemediat
 /** Effective mode: the command-line flag > the remediation's own mode > the top-level mode > dry-run. */
 export function effectiveMode(config: EngineConfig, remediationId: string, override?: Mode): Mode {
   return override ?? config.remediations[remediationId]?.mode ?? config.mode ?? 'dry-run';
+}
+
+/** A remediation's parsed options (its defaults when the config has no entry for it). */
+export function optionsOf<O>(config: EngineConfig, r: { id: string; optionsSchema: z.ZodType<O> }): O {
+  const entry = config.remediations[r.id];
+  return (entry ? entry.options : r.optionsSchema.parse({})) as O;
 }

@@ -1,7 +1,9 @@
 /**
- * Errors the engine raises on purpose. `InputError` means the caller gave us something we
- * cannot act on (malformed JSON, an unknown event shape, a bad ARN, an invalid config):
- * the CLI prints its one-line message and exits 2, and nothing has been changed.
+ * Errors the engine raises on purpose. Each keeps the error that caused it (`cause`).
+ *
+ * `InputError` means the caller gave us something we cannot act on (malformed JSON, an unknown
+ * event shape, a bad ARN, an invalid config): the CLI prints its one-line message and exits 2, and
+ * nothing has been changed.
  */
 export class InputError extends Error {
   override readonly name = 'InputError';
@@ -10,9 +12,23 @@ export class InputError extends Error {
   }
 }
 
-/** Raised by adapters when the resource a work item names does not exist. */
+/** Raised by a resource kind's read when the resource a work item names does not exist. */
 export class ResourceNotFoundError extends Error {
   override readonly name = 'ResourceNotFoundError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/**
+ * Raised by a kind's `applyOps` when the policy it is about to replace is no longer the one the
+ * plan was made from (someone, or another remediation, edited it in between). Nothing was written.
+ */
+export class ConcurrentEditError extends Error {
+  override readonly name = 'ConcurrentEditError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
 }
 
 /** One line describing any thrown value, for results and logs (never a stack trace). */
@@ -20,6 +36,8 @@ export function describeError(err: unknown): string {
   if (err instanceof Error) {
     const code = (err as { name?: string }).name;
     const msg = err.message || String(err);
+    // Our own errors speak for themselves; an AWS error's name is its code, worth keeping.
+    if (err instanceof ConcurrentEditError || err instanceof ResourceNotFoundError) return msg;
     return code && code !== 'Error' && !msg.startsWith(code) ? `${code}: ${msg}` : msg;
   }
   return String(err);

@@ -1,3 +1,7 @@
+/**
+ * `@fixbridge/core`: the engine — events (zod schemas), routing, resource kinds, remediations and
+ * their catalog, configuration, results. The deployed hub's runtime is `@fixbridge/core/hub`.
+ */
 export * from './arn';
 export * from './catalog';
 export * from './config';
@@ -7,21 +11,17 @@ export * from './policy';
 export * from './results';
 export * from './routing';
 export * from './resources';
-export * from './readers';
 export * from './kms-safety';
 export * from './public-access';
+export * from './tags';
 export * from './events/parse';
 export * from './events/envelope';
 export * from './events/cloudtrail';
 export * from './events/securityhub';
 export * from './events/runbook';
 export * from './aws/clients';
+export * from './aws/pages';
 export * from './remediations/types';
-export * from './adapters/sqs';
 export * from './adapters/kms';
 export * from './adapters/cloudwatch';
 export * from './adapters/logs';
-export * from './adapters/sns';
-export * from './adapters/mq';
-export * from './tags';
-export * from './deploy';

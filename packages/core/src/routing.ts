@@ -1,33 +1,43 @@
 /**
- * route: a trigger → work items. Pure. Every trigger yields at least one item, so nothing is
- * silently dropped: a trigger the engine must not act on becomes items carrying a skip reason.
+ * route: a parsed event → work items. Pure. Every event yields at least one item, so nothing is
+ * silently dropped: an event the engine must not act on becomes items carrying a skip reason.
  */
-import { parseArn, RESOURCE_TYPE_LABEL, roleArnOf, type ResourceRef } from './arn';
+import { z } from 'zod';
+import { roleArnOf, type ResourceRef } from './arn';
 import { CATALOG, findRemediation, remediationsForControl, remediationsForType } from './catalog';
 import type { EngineConfig } from './config';
 import { USER_AGENT_MARKER } from './aws/clients';
 import { InputError } from './errors';
-import type { Trigger } from './events/parse';
+import type { ParsedEvent } from './events/parse';
 import { controlIdOf, type Finding } from './events/securityhub';
-import { kindForEventSource, RESOURCE_KINDS } from './resources';
+import { kindForEventSource, kindOf, parseArn, RESOURCE_KINDS, type ResourceType } from './resources';
 import type { Mode } from './results';
 import type { AnyRemediation } from './remediations/types';
 
-export interface TriggerInfo {
-  kind: 'cloudtrail' | 'finding' | 'custom-action' | 'runbook' | 'sweep';
-  /** EventBridge event id (absent for runbook requests). */
-  eventId?: string | undefined;
-  eventName?: string | undefined;
-  findingId?: string | undefined;
-  productArn?: string | undefined;
-  controlId?: string | undefined;
-}
+/**
+ * What set a work item off, as the work queue, the history and the bus events record it: the kind
+ * of trigger and the ids that lead back to it.
+ */
+export const TriggerSchema = z
+  .object({
+    kind: z.enum(['cloudtrail', 'finding', 'custom-action', 'runbook', 'sweep', 'rollback']),
+    /** EventBridge event id (absent for runbook requests). */
+    eventId: z.string().optional(),
+    eventName: z.string().optional(),
+    findingId: z.string().optional(),
+    productArn: z.string().optional(),
+    controlId: z.string().optional(),
+    /** For a rollback: the change it undoes. */
+    rollbackOf: z.string().optional(),
+  })
+  .strict();
+export type Trigger = z.infer<typeof TriggerSchema>;
 
 export interface WorkItem {
   remediation: AnyRemediation | null;
   resourceArn: string | null;
   ref?: ResourceRef;
-  trigger: TriggerInfo;
+  trigger: Trigger;
   /** Set when the item must not run; the result is `skipped` with this reason. */
   skip?: string;
   /** A mode the trigger itself imposes (the "Plan with fixbridge" custom action is always dry-run). */
@@ -42,14 +52,14 @@ export const CUSTOM_ACTIONS = {
   remediate: { id: 'FixbridgeRemediate', name: 'Remediate with fixbridge', description: 'Run the fixbridge remediation in its configured mode' },
 } as const;
 
-export function route(trigger: Trigger, config: EngineConfig, catalog: readonly AnyRemediation[] = CATALOG): WorkItem[] {
-  switch (trigger.kind) {
+export function route(event: ParsedEvent, config: EngineConfig, catalog: readonly AnyRemediation[] = CATALOG): WorkItem[] {
+  switch (event.kind) {
     case 'runbook':
-      return routeRunbook(trigger.request.remediation, trigger.request.resourceArn, catalog, trigger.request.mode);
+      return routeRunbook(event.request.remediation, event.request.resourceArn, catalog, event.request.mode);
     case 'cloudtrail':
-      return routeCloudTrail(trigger, config, catalog);
+      return routeCloudTrail(event, config, catalog);
     case 'findings':
-      return trigger.findings.flatMap((f) => routeFinding(f, trigger, catalog));
+      return event.findings.flatMap((f) => routeFinding(f, event, catalog));
   }
 }
 
@@ -61,10 +71,10 @@ export function routeRunbook(target: string, resourceArn: string, catalog: reado
     throw new InputError(`unknown remediation or control "${target}" (run "fixbridge list" for the catalog)`);
   }
   const ref = parseArn(resourceArn);
-  const matching = remediations.filter((r) => r.resourceType === ref.type);
+  const matching = remediations.filter((r) => r.kind.type === ref.type);
   if (matching.length === 0) {
-    const wanted = [...new Set(remediations.map((r) => RESOURCE_TYPE_LABEL[r.resourceType]))].join(' or ');
-    throw new InputError(`"${target}" remediates ${wanted} resources, but ${resourceArn} is an ${RESOURCE_TYPE_LABEL[ref.type]}`);
+    const wanted = [...new Set(remediations.map((r) => r.kind.label))].join(' or ');
+    throw new InputError(`"${target}" remediates ${wanted} resources, but ${resourceArn} is an ${kindOf(ref.type).label}`);
   }
   return matching.map((r) => ({
     remediation: r,
@@ -75,18 +85,18 @@ export function routeRunbook(target: string, resourceArn: string, catalog: reado
   }));
 }
 
-function routeCloudTrail(trigger: Extract<Trigger, { kind: 'cloudtrail' }>, config: EngineConfig, catalog: readonly AnyRemediation[]): WorkItem[] {
-  const d = trigger.detail;
-  const info: TriggerInfo = { kind: 'cloudtrail', eventId: trigger.envelope.id, eventName: d.eventName };
+function routeCloudTrail(event: Extract<ParsedEvent, { kind: 'cloudtrail' }>, config: EngineConfig, catalog: readonly AnyRemediation[]): WorkItem[] {
+  const d = event.detail;
+  const info: Trigger = { kind: 'cloudtrail', eventId: event.envelope.id, eventName: d.eventName };
   const kind = kindForEventSource(d.eventSource);
   const none = (reason: string, arn: string | null = null): WorkItem[] => [{ remediation: null, resourceArn: arn, trigger: info, skip: reason }];
   if (!kind) {
-    return none(`CloudTrail eventSource "${d.eventSource}" is not one fixbridge handles (${RESOURCE_KINDS.map((k) => k.cloudTrailEventSource).join(', ')})`);
+    return none(`CloudTrail eventSource "${d.eventSource}" is not one fixbridge handles (${RESOURCE_KINDS.map((k) => k.cloudTrail.eventSource).join(', ')})`);
   }
-  if (!kind.triggerEvents.includes(d.eventName)) {
-    return none(`${d.eventName} does not change the compliance of an ${RESOURCE_TYPE_LABEL[kind.type]} (triggers: ${kind.triggerEvents.join(', ')})`);
+  if (!kind.cloudTrail.triggerEvents.includes(d.eventName)) {
+    return none(`${d.eventName} does not change the compliance of an ${kind.label} (triggers: ${kind.cloudTrail.triggerEvents.join(', ')})`);
   }
-  const remediations = remediationsForType(kind.type, catalog);
+  const remediations = remediationsForType(kind.type as ResourceType, catalog);
   if (d.errorCode) {
     return (remediations.length ? remediations : [null]).map((r) => ({
       remediation: r,
@@ -95,15 +105,15 @@ function routeCloudTrail(trigger: Extract<Trigger, { kind: 'cloudtrail' }>, conf
       skip: `the ${d.eventName} call failed (${d.errorCode}); nothing changed`,
     }));
   }
-  const arn = kind.arnFromCloudTrail(d);
-  if (!arn) return none(`${d.eventName} event names no ${RESOURCE_TYPE_LABEL[kind.type]} (no identifier in requestParameters or responseElements)`);
+  const arn = kind.cloudTrail.resourceOf(d, event.envelope.account);
+  if (!arn) return none(`${d.eventName} event names no ${kind.label} (no identifier in requestParameters or responseElements)`);
   let ref: ResourceRef;
   try {
     ref = parseArn(arn);
   } catch (err) {
     return none(`${d.eventName} names a resource fixbridge cannot use: ${(err as Error).message}`, arn);
   }
-  if (remediations.length === 0) return none(`no remediation handles ${RESOURCE_TYPE_LABEL[kind.type]} resources`, arn);
+  if (remediations.length === 0) return none(`no remediation handles ${kind.label} resources`, arn);
 
   const self = ownCallReason(d.userAgent, d.userIdentity?.arn, d.userIdentity?.sessionContext?.sessionIssuer?.arn, config.engineRoleArn);
   return remediations.map((r) => ({ remediation: r, resourceArn: ref.arn, ref, trigger: info, ...(self ? { skip: self } : {}) }));
@@ -121,12 +131,12 @@ export function ownCallReason(userAgent?: string, callerArn?: string, issuerArn?
   return undefined;
 }
 
-function routeFinding(f: Finding, trigger: Extract<Trigger, { kind: 'findings' }>, catalog: readonly AnyRemediation[]): WorkItem[] {
+function routeFinding(f: Finding, event: Extract<ParsedEvent, { kind: 'findings' }>, catalog: readonly AnyRemediation[]): WorkItem[] {
   const controlId = controlIdOf(f);
-  const custom = trigger.customAction;
-  const info: TriggerInfo = {
+  const custom = event.customAction;
+  const info: Trigger = {
     kind: custom ? 'custom-action' : 'finding',
-    eventId: trigger.envelope.id,
+    eventId: event.envelope.id,
     findingId: f.Id,
     productArn: f.ProductArn,
     controlId,
@@ -143,10 +153,9 @@ function routeFinding(f: Finding, trigger: Extract<Trigger, { kind: 'findings' }
   const forcedMode = custom && isPlanAction(custom) ? ('dry-run' as const) : undefined;
   const items: WorkItem[] = [];
   for (const r of remediations) {
-    const kind = RESOURCE_KINDS.find((k) => k.type === r.resourceType);
-    const resources = f.Resources.filter((res) => kind?.findingResourceTypes.includes(res.Type));
+    const resources = f.Resources.filter((res) => r.kind.findingResourceTypes.includes(res.Type));
     if (resources.length === 0) {
-      items.push({ remediation: r, resourceArn: firstArn, trigger: info, skip: `finding ${f.Id} names no ${RESOURCE_TYPE_LABEL[r.resourceType]} resource` });
+      items.push({ remediation: r, resourceArn: firstArn, trigger: info, skip: `finding ${f.Id} names no ${r.kind.label} resource` });
       continue;
     }
     for (const res of resources) {

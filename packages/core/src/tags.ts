@@ -3,11 +3,10 @@
  * their default values. Existing values are never changed. One definition serves all three types.
  */
 import { z } from 'zod';
-import { RESOURCE_TYPE_LABEL, type ResourceType } from './arn';
-import type { BaseState } from './readers';
-import { defineRemediation, type Assessment, type Remediation, type RemediationContext } from './remediations/types';
+import type { AnyKind, OpOf, StateOf, Tags } from './resources/kind';
+import { defineRemediation, type Assessment, type Remediation } from './remediations/types';
 
-export const RequiredTagsConfigSchema = z
+export const RequiredTagsOptionsSchema = z
   .object({
     /** Required tag keys, each with the value to add when a resource lacks the key. */
     tags: z
@@ -18,16 +17,16 @@ export const RequiredTagsConfigSchema = z
       .optional(),
   })
   .strict();
-export type RequiredTagsConfig = z.infer<typeof RequiredTagsConfigSchema>;
+export type RequiredTagsOptions = z.infer<typeof RequiredTagsOptionsSchema>;
 
-/** Pure: which configured tags `current` lacks, as a plan whose single op `tagOp` builds. */
+/** Pure: which configured tags `current` lacks, as a plan whose ops `tagOps` builds. */
 export function evaluateRequiredTags<Op>(
   id: string,
-  current: Record<string, string>,
-  config: RequiredTagsConfig,
-  tagOp: (missing: Record<string, string>) => Op,
+  current: Tags,
+  options: RequiredTagsOptions,
+  tagOps: (missing: Tags) => Op[],
 ): Assessment<Op> {
-  const required = Object.entries(config.tags ?? {});
+  const required = Object.entries(options.tags ?? {});
   if (required.length === 0) return { kind: 'skipped', reason: `no required tags configured (set remediations.${id}.tags)` };
   const missing = required.filter(([k]) => !Object.hasOwn(current, k));
   if (missing.length === 0) return { kind: 'compliant', reason: `has every required tag (${required.map(([k]) => k).join(', ')})` };
@@ -35,30 +34,29 @@ export function evaluateRequiredTags<Op>(
     kind: 'plan',
     reason: `missing required tag(s) ${missing.map(([k]) => k).join(', ')}`,
     changes: missing.map(([k, v]) => ({ field: `Tags.${k}`, description: `add tag ${k}=${v}`, before: null, after: v })),
-    ops: [tagOp(Object.fromEntries(missing))],
+    ops: tagOps(Object.fromEntries(missing)),
   };
 }
 
-export function defineRequiredTags<State extends BaseState, Op>(r: {
+/** The required-tags remediation of a kind: its tags are written with the kind's own tag ops. */
+export function defineRequiredTags<K extends AnyKind>(r: {
   id: string;
-  resourceType: ResourceType;
+  kind: K;
   securityHub: string;
+  /** The kind's tagging action. */
   permissions: string[];
-  tagOp: (resource: State, tags: Record<string, string>) => Op;
-  apply: (ctx: RemediationContext, ops: Op[]) => Promise<void>;
-}): Remediation<{ resource: State }, RequiredTagsConfig, Op> {
-  return defineRemediation<{ resource: State }, RequiredTagsConfig, Op>({
+}): Remediation<K, { resource: StateOf<K>; tags: Tags }, RequiredTagsOptions, OpOf<K>> {
+  return defineRemediation<K, { resource: StateOf<K>; tags: Tags }, RequiredTagsOptions, OpOf<K>>({
     id: r.id,
-    title: `Add the configured required tags to an ${RESOURCE_TYPE_LABEL[r.resourceType]} (existing values kept)`,
-    resourceType: r.resourceType,
+    title: `Add the configured required tags to an ${r.kind.label} (existing values kept)`,
+    kind: r.kind,
     controls: { securityHub: [r.securityHub], qualys: [], seeds: ['000 COST-06'] },
     risk: 'low',
     permissions: r.permissions,
-    configSchema: RequiredTagsConfigSchema,
+    optionsSchema: RequiredTagsOptionsSchema,
     async read(ctx) {
-      return { resource: (await ctx.resource()) as State };
+      return { resource: await ctx.resource(), tags: await ctx.tags() };
     },
-    evaluate: ({ resource }, config) => evaluateRequiredTags(r.id, resource.tags, config, (tags) => r.tagOp(resource, tags)),
-    apply: r.apply,
+    evaluate: ({ resource, tags }, options) => evaluateRequiredTags(r.id, tags, options, (missing) => r.kind.restorer.tag(resource, missing, []) as OpOf<K>[]),
   });
 }

@@ -3,7 +3,8 @@
  * these names; a missing or malformed value stops the function at cold start with a clear error.
  */
 import { z } from 'zod';
-import { DEFAULT_HISTORY_RETENTION_DAYS, DEFAULT_LOCK_SECONDS, firstIssue, InputError } from '@fixbridge/core';
+import { firstIssue, InputError } from '@fixbridge/core';
+import { DEFAULT_HISTORY_RETENTION_DAYS, DEFAULT_LOCK_SECONDS } from '@fixbridge/core/hub';
 
 export const ENV = {
   configParameter: 'FIXBRIDGE_CONFIG_PARAMETER',

@@ -4,7 +4,8 @@
  * reaches the worker. Each resource is a message group: edits to one resource run in order.
  */
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
-import { deduplicationId, InputError, isScheduledEvent, messageGroupId, parseEvent, route, sweepItems, toWorkMessage, type WorkItem } from '@fixbridge/core';
+import { InputError, parseEvent, route, type WorkItem } from '@fixbridge/core';
+import { deduplicationId, isScheduledEvent, messageGroupId, sweepItems, toWorkMessage } from '@fixbridge/core/hub';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { coldStart, logger, metrics, withObservability } from './observability';
 import { routerRuntime, type RouterRuntime } from './runtime';

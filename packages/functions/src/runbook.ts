@@ -5,9 +5,10 @@
  * applies twice.
  */
 import type { Context } from 'aws-lambda';
-import { InputError, parseEvent, processItems, routeRunbook, type Result } from '@fixbridge/core';
+import { InputError, parseEvent, routeRunbook, type Result } from '@fixbridge/core';
+import { deliver } from '@fixbridge/core/hub';
 import { coldStart, countResult, withObservability } from './observability';
-import { engineRuntime, type EngineRuntime } from './runtime';
+import { engineRuntime, type EngineRuntime } from './engine-runtime';
 
 export function createRunbook(load: () => Promise<EngineRuntime>) {
   return withObservability(async (event: unknown, context: Context): Promise<{ results: Result[] }> => {
@@ -16,7 +17,8 @@ export function createRunbook(load: () => Promise<EngineRuntime>) {
     if (trigger.kind !== 'runbook') throw new InputError('the runbook function takes {"remediation", "resourceArn", "mode"}; events go to the router');
     const { remediation, resourceArn, mode } = trigger.request;
     const items = routeRunbook(remediation, resourceArn, undefined, mode).map((i) => ({ ...i, trigger: { ...i.trigger, eventId: context.awsRequestId } }));
-    const results = (await processItems(items, rt.deps)).map((o) => o.result);
+    const results: Result[] = [];
+    for (const item of items) results.push((await deliver(item, rt.deps)).result);
     results.forEach(countResult);
     return { results };
   });

@@ -1,40 +1,51 @@
 /**
  * Worker: runs the engine for each work item of an SQS FIFO batch, records and reports the result.
  * A message that throws is reported as a batch item failure (SQS redelivers it, then dead-letters
- * it); later messages of the same group in the batch are failed too, so a resource's edits stay in
- * order. A `failed` result is not an error here: it is recorded and reported like any other.
+ * it); Powertools' FIFO processor fails the later messages of the same group in the batch too
+ * (`skipGroupOnError`), so a resource's edits stay in order while other groups go on. A `failed`
+ * result is not an error here: it is recorded and reported like any other.
  */
-import sqsPartialBatchFailure from '@middy/sqs-partial-batch-failure';
-import type { SQSEvent } from 'aws-lambda';
-import { fromWorkMessage, processItem, type Outcome } from '@fixbridge/core';
+import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
+import { SecurityHubClient } from '@aws-sdk/client-securityhub';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { clientConfig } from '@fixbridge/core';
+import { deliver, fromWorkMessage, securityHubWriteBack, type HubDeps } from '@fixbridge/core/hub';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { coldStart, countResult, logger, metrics, withObservability } from './observability';
-import { engineRuntime, type EngineRuntime } from './runtime';
+import { engineRuntime, type EngineRuntime } from './engine-runtime';
+
+/** Security Hub clients by region: a finding is written back in the region of its product ARN. */
+function securityHubIn(): (region: string) => SecurityHubClient {
+  const hubs = new Map<string, SecurityHubClient>();
+  return (region) => hubs.get(region) ?? hubs.set(region, new SecurityHubClient(clientConfig(region))).get(region)!;
+}
 
 export function createWorker(load: () => Promise<EngineRuntime>) {
-  return withObservability(async (event: SQSEvent): Promise<PromiseSettledResult<Outcome>[]> => {
-    const rt = await load();
-    const failedGroups = new Set<string>();
-    const settled: PromiseSettledResult<Outcome>[] = [];
-    for (const record of event.Records) {
-      const group = record.attributes.MessageGroupId ?? record.messageId;
-      if (failedGroups.has(group)) {
-        settled.push({ status: 'rejected', reason: new Error(`an earlier message of group ${group} failed in this batch; redelivered in order`) });
-        continue;
-      }
-      try {
-        const outcome = await processItem(fromWorkMessage(record.body), rt.deps);
-        countResult(outcome.result);
-        logger.info('result', { ...outcome.result, changes: outcome.result.changes.length, changeId: outcome.changeId, duplicate: outcome.duplicate });
-        settled.push({ status: 'fulfilled', value: outcome });
-      } catch (err) {
-        failedGroups.add(group);
-        settled.push({ status: 'rejected', reason: err });
-      }
+  const writeBack = securityHubWriteBack(securityHubIn());
+  return withObservability(async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+    let rt: EngineRuntime;
+    try {
+      rt = await load();
+    } catch {
+      // Cold start failed (logged once by coldStart): every message goes back to the queue.
+      return { batchItemFailures: event.Records.map((r) => ({ itemIdentifier: r.messageId })) };
     }
-    metrics.addMetric('failedMessages', MetricUnit.Count, settled.filter((s) => s.status === 'rejected').length);
-    return settled;
-  }).use(sqsPartialBatchFailure({ logger: (reason: unknown, record: { messageId: string }) => logger.error('work item failed', { messageId: record.messageId, error: (reason as Error)?.message ?? String(reason) }) }));
+    const deps: HubDeps = { ...rt.deps, outputs: [writeBack, ...(rt.deps.outputs ?? [])] };
+    const processor = new SqsFifoPartialProcessorAsync();
+    const record = async (r: SQSRecord) => {
+      try {
+        const d = await deliver(fromWorkMessage(r.body), deps);
+        countResult(d.result);
+        logger.info('result', { ...d.result, changes: d.result.changes.length, changeId: d.changeId, duplicate: d.duplicate });
+      } catch (err) {
+        logger.error('work item failed', { messageId: r.messageId, error: (err as Error)?.message ?? String(err) });
+        throw err;
+      }
+    };
+    const response = await processPartialResponse(event, record, processor, { context, skipGroupOnError: true, throwOnFullBatchFailure: false });
+    metrics.addMetric('failedMessages', MetricUnit.Count, response.batchItemFailures.length);
+    return response;
+  });
 }
 
 export const handler = createWorker(coldStart(() => engineRuntime()));

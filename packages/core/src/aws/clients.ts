@@ -31,17 +31,28 @@ export interface ClientOptions {
 }
 
 /**
+ * The settings every SDK client fixbridge creates shares: the user agent that marks the engine's
+ * own calls, and retries from the standard settings — `AWS_MAX_ATTEMPTS` (else the SDK's default)
+ * and `AWS_RETRY_MODE`, `adaptive` unless set, so bursts of throttling slow the engine down
+ * instead of failing it. Endpoint and credentials come from the standard SDK settings too.
+ */
+export function clientConfig(region?: string, env: NodeJS.ProcessEnv = process.env) {
+  const attempts = Number(env.AWS_MAX_ATTEMPTS);
+  return {
+    ...(region ? { region } : {}),
+    customUserAgent: [[USER_AGENT_MARKER, VERSION]] as [string, string][],
+    retryMode: env.AWS_RETRY_MODE || 'adaptive',
+    ...(Number.isInteger(attempts) && attempts > 0 ? { maxAttempts: attempts } : {}),
+  };
+}
+
+/**
  * SDK clients for one region. Endpoint and credentials come from the standard SDK settings
  * (`AWS_ENDPOINT_URL`, `AWS_REGION`, the credentials chain), so the same code runs against an
  * account or the local emulator.
  */
 export function createClients(opts: ClientOptions): Clients {
-  const common = {
-    region: opts.region,
-    customUserAgent: [[USER_AGENT_MARKER, VERSION]] as [string, string][],
-    maxAttempts: 4,
-    ...(opts.credentials ? { credentials: opts.credentials } : {}),
-  };
+  const common = { ...clientConfig(opts.region), region: opts.region, ...(opts.credentials ? { credentials: opts.credentials } : {}) };
   return {
     region: opts.region,
     sqs: new SQSClient(common),

@@ -1,5 +1,5 @@
 /**
- * parse: raw input → a typed trigger. Anything fixbridge does not know is rejected with an
+ * parse: raw input → a typed, parsed event (an EventBridge event or a runbook request). Anything fixbridge does not know is rejected with an
  * `InputError` naming the field, never a stack trace.
  */
 import { InputError } from '../errors';
@@ -16,13 +16,13 @@ import {
   type Finding,
 } from './securityhub';
 
-export type Trigger =
+export type ParsedEvent =
   | { kind: 'cloudtrail'; envelope: EventBridgeEnvelope; detail: CloudTrailDetail }
   | { kind: 'findings'; envelope: EventBridgeEnvelope; findings: Finding[]; customAction?: { name: string; arn?: string | undefined } }
   | { kind: 'runbook'; request: RunbookRequest };
 
-/** Parse JSON text (a file's content or stdin) into a trigger. */
-export function parseEventText(text: string, source = 'event'): Trigger {
+/** Parse JSON text (a file's content or stdin) into a parsed event. */
+export function parseEventText(text: string, source = 'event'): ParsedEvent {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -32,7 +32,7 @@ export function parseEventText(text: string, source = 'event'): Trigger {
   return parseEvent(raw, source);
 }
 
-export function parseEvent(raw: unknown, source = 'event'): Trigger {
+export function parseEvent(raw: unknown, source = 'event'): ParsedEvent {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new InputError(`${source} must be a JSON object (an EventBridge event or a runbook request)`);
   }
@@ -50,9 +50,9 @@ export function parseEvent(raw: unknown, source = 'event'): Trigger {
   const detailType = e['detail-type'];
 
   if (detailType === CLOUDTRAIL_DETAIL_TYPE) {
-    if (!RESOURCE_KINDS.some((k) => k.eventBridgeSource === e.source)) {
+    if (!RESOURCE_KINDS.some((k) => k.cloudTrail.eventBridgeSource === e.source)) {
       throw new InputError(
-        `${source}: CloudTrail events from source "${e.source}" are not handled (fixbridge handles ${RESOURCE_KINDS.map((k) => k.eventBridgeSource).join(', ')})`,
+        `${source}: CloudTrail events from source "${e.source}" are not handled (fixbridge handles ${RESOURCE_KINDS.map((k) => k.cloudTrail.eventBridgeSource).join(', ')})`,
       );
     }
     const d = CloudTrailDetailSchema.safeParse(e.detail);

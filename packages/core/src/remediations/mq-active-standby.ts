@@ -1,14 +1,14 @@
-import { isActiveMq, type MqBrokerState } from '../adapters/mq';
+import { isActiveMq, type MqBrokerState } from '../resources/mq-broker';
 import { defineReportOnly, replacementProcedure } from './mq-report-only';
 
 export const mqActiveStandby = defineReportOnly<{ broker: MqBrokerState }>({
   id: 'mq-active-standby',
   title: 'Report ActiveMQ brokers not deployed active/standby across AZs (replacement needed)',
   controls: { securityHub: ['MQ.5'], qualys: ['492'], seeds: ['000 "MQ.2"', '000 "MQ.9"'] },
-  permissions: ['mq:DescribeBroker'],
+  permissions: [],
 
   async read(ctx) {
-    return { broker: (await ctx.resource()) as MqBrokerState };
+    return { broker: await ctx.resource() };
   },
 
   evaluate({ broker }) {

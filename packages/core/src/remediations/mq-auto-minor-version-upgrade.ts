@@ -1,21 +1,21 @@
 import { z } from 'zod';
-import { applyMqOps, updateBlockReason, type MqBrokerState, type MqOp } from '../adapters/mq';
+import { mqBroker, updateBlockReason } from '../resources/mq-broker';
 import { defineRemediation } from './types';
 
-export const MqAutoMinorVersionUpgradeConfigSchema = z.object({}).strict();
-export type MqAutoMinorVersionUpgradeConfig = z.infer<typeof MqAutoMinorVersionUpgradeConfigSchema>;
+export const MqAutoMinorVersionUpgradeOptionsSchema = z.object({}).strict();
+export type MqAutoMinorVersionUpgradeOptions = z.infer<typeof MqAutoMinorVersionUpgradeOptionsSchema>;
 
-export const mqAutoMinorVersionUpgrade = defineRemediation<{ broker: MqBrokerState }, MqAutoMinorVersionUpgradeConfig, MqOp>({
+export const mqAutoMinorVersionUpgrade = defineRemediation({
   id: 'mq-auto-minor-version-upgrade',
   title: 'Turn on automatic minor version upgrades for an Amazon MQ broker',
-  resourceType: 'mq-broker',
+  kind: mqBroker,
   controls: { securityHub: ['MQ.3'], qualys: ['491'], seeds: ['000 "MQ.6"'] },
   risk: 'low',
-  permissions: ['mq:DescribeBroker', 'mq:UpdateBroker'],
-  configSchema: MqAutoMinorVersionUpgradeConfigSchema,
+  permissions: ['mq:UpdateBroker'],
+  optionsSchema: MqAutoMinorVersionUpgradeOptionsSchema,
 
   async read(ctx) {
-    return { broker: (await ctx.resource()) as MqBrokerState };
+    return { broker: await ctx.resource() };
   },
 
   evaluate({ broker }) {
@@ -29,6 +29,4 @@ export const mqAutoMinorVersionUpgrade = defineRemediation<{ broker: MqBrokerSta
       ops: [{ kind: 'update', brokerId: broker.id, autoMinorVersionUpgrade: true }],
     };
   },
-
-  apply: (ctx, ops) => applyMqOps(ctx.clients, ops),
 });

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { applyMqOps, isActiveMq, updateBlockReason, type MqBrokerState, type MqOp } from '../adapters/mq';
+import { mqBroker, isActiveMq, updateBlockReason, type MqOp, type MqBrokerState } from '../resources/mq-broker';
 import { logsResourcePolicies } from '../adapters/logs';
 import { coversAction, coversResource, servicePrincipalsOf, statementsOf, type PolicyDocument } from '../policy';
 import type { Change } from '../results';
 import { defineRemediation } from './types';
 
-export const MqEnableLoggingConfigSchema = z
+export const MqEnableLoggingOptionsSchema = z
   .object({
     /**
      * Log settings take effect only when the broker reboots. `never` (default): leave the reboot to a
@@ -15,11 +15,11 @@ export const MqEnableLoggingConfigSchema = z
     rebootPolicy: z.enum(['never', 'immediately']).default('never'),
   })
   .strict();
-export type MqEnableLoggingConfig = z.infer<typeof MqEnableLoggingConfigSchema>;
+export type MqEnableLoggingOptions = z.infer<typeof MqEnableLoggingOptionsSchema>;
 
 type LogKind = 'general' | 'audit';
 
-/** In the reason of a broker whose logging waits for a reboot; Security Hub still fails MQ.2 until then. */
+/** In the reason of a broker whose logging waits for a reboot (the result also says `pendingReboot`); Security Hub still fails MQ.2 until then. */
 export const LOGS_PENDING_REBOOT = 'logging is pending until the broker reboots';
 const LOG_FIELD = { general: 'General', audit: 'Audit' } as const;
 
@@ -73,34 +73,34 @@ export interface MqEnableLoggingInput {
   logsPolicies?: PolicyDocument[];
 }
 
-export const mqEnableLogging = defineRemediation<MqEnableLoggingInput, MqEnableLoggingConfig, MqOp>({
+export const mqEnableLogging = defineRemediation({
   id: 'mq-enable-logging',
   title: 'Publish Amazon MQ broker logs to CloudWatch (general; audit too for ActiveMQ)',
-  resourceType: 'mq-broker',
+  kind: mqBroker,
   controls: { securityHub: ['MQ.2'], qualys: ['303'], seeds: ['000 "MQ.5"', 'NIST AU-12'] },
   risk: 'medium',
   // logs:CreateLogGroup: whoever updates or reboots a broker with logging on needs it for Amazon MQ to create the log group.
-  permissions: ['mq:DescribeBroker', 'mq:UpdateBroker', 'mq:RebootBroker', 'logs:CreateLogGroup', 'logs:DescribeResourcePolicies'],
-  configSchema: MqEnableLoggingConfigSchema,
+  permissions: ['mq:UpdateBroker', 'mq:RebootBroker', 'logs:CreateLogGroup', 'logs:DescribeResourcePolicies'],
+  optionsSchema: MqEnableLoggingOptionsSchema,
 
   async read(ctx) {
-    const broker = (await ctx.resource()) as MqBrokerState;
+    const broker = await ctx.resource();
     const needed = logKinds(broker).some((k) => !willLog(broker, k).on);
     return { broker, ...(needed ? { logsPolicies: await logsResourcePolicies(ctx.clients) } : {}) };
   },
 
-  evaluate({ broker, logsPolicies }, config) {
+  evaluate({ broker, logsPolicies }, options) {
     // RabbitMQ has no audit logs (UpdateBroker rejects Audit for it).
     const kinds = logKinds(broker);
     const label = kinds.length === 2 ? 'general and audit logs' : 'general logs (RabbitMQ has no audit logs)';
     const off = kinds.filter((k) => !willLog(broker, k).on);
     if (off.length === 0) {
       const waiting = kinds.filter((k) => willLog(broker, k).pending);
+      if (waiting.length === 0) return { kind: 'compliant', reason: `${label} are on` };
       return {
         kind: 'compliant',
-        reason: waiting.length
-          ? `${label} are enabled, but ${waiting.join(' and ')} ${LOGS_PENDING_REBOOT} (next reboot or maintenance window)`
-          : `${label} are on`,
+        reason: `${label} are enabled, but ${waiting.join(' and ')} ${LOGS_PENDING_REBOOT} (next reboot or maintenance window)`,
+        pendingReboot: true,
       };
     }
     const blocked = updateBlockReason(broker) ?? logsDestinationBlockReason(broker, logsPolicies);
@@ -116,7 +116,7 @@ export const mqEnableLogging = defineRemediation<MqEnableLoggingInput, MqEnableL
     const changes: Change[] = [{ field: 'Logs', description: `turn on ${label}`, before, after }];
     const ops: MqOp[] = [{ kind: 'update', brokerId: broker.id, logs: after }];
     let next: string;
-    if (config.rebootPolicy === 'immediately') {
+    if (options.rebootPolicy === 'immediately') {
       changes.push({ field: 'BrokerState', description: `reboot the broker now so the logs take effect: ${outage}`, before: broker.brokerState, after: 'REBOOT_IN_PROGRESS' });
       ops.push({ kind: 'reboot', brokerId: broker.id });
       next = `rebootPolicy is immediately, so fixbridge reboots the broker right after the update (${outage})`;
@@ -130,6 +130,4 @@ export const mqEnableLogging = defineRemediation<MqEnableLoggingInput, MqEnableL
       ops,
     };
   },
-
-  apply: (ctx, ops) => applyMqOps(ctx.clients, ops),
 });

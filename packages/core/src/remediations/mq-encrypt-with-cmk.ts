@@ -1,5 +1,5 @@
 import { describeKeyInfo, type KeyInfo } from '../adapters/kms';
-import type { MqBrokerState } from '../adapters/mq';
+import type { MqBrokerState } from '../resources/mq-broker';
 import { defineReportOnly, replacementProcedure } from './mq-report-only';
 
 export interface MqEncryptWithCmkInput {
@@ -12,10 +12,10 @@ export const mqEncryptWithCmk = defineReportOnly<MqEncryptWithCmkInput>({
   id: 'mq-encrypt-with-cmk',
   title: 'Report Amazon MQ brokers not encrypted with a customer-managed KMS key (replacement needed)',
   controls: { securityHub: [], qualys: [], seeds: ['000 "MQ.4"', 'CCM EKM-01', 'NIST SC-28'] },
-  permissions: ['mq:DescribeBroker', 'kms:DescribeKey'],
+  permissions: ['kms:DescribeKey'],
 
   async read(ctx) {
-    const broker = (await ctx.resource()) as MqBrokerState;
+    const broker = await ctx.resource();
     const keyId = broker.encryption.useAwsOwnedKey ? undefined : broker.encryption.kmsKeyId;
     return keyId ? { broker, key: await describeKeyInfo(ctx.clients, keyId, false) } : { broker };
   },

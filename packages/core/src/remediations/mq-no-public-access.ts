@@ -1,14 +1,14 @@
-import type { MqBrokerState } from '../adapters/mq';
+import type { MqBrokerState } from '../resources/mq-broker';
 import { defineReportOnly, replacementProcedure } from './mq-report-only';
 
 export const mqNoPublicAccess = defineReportOnly<{ broker: MqBrokerState }>({
   id: 'mq-no-public-access',
   title: 'Report Amazon MQ brokers that are publicly accessible (replacement needed)',
   controls: { securityHub: [], qualys: ['315'], seeds: ['000 "MQ.1"', 'CCM IVS-01'] },
-  permissions: ['mq:DescribeBroker'],
+  permissions: [],
 
   async read(ctx) {
-    return { broker: (await ctx.resource()) as MqBrokerState };
+    return { broker: await ctx.resource() };
   },
 
   evaluate({ broker }) {

@@ -1,14 +1,14 @@
-import { isActiveMq, type MqBrokerState } from '../adapters/mq';
+import { isActiveMq, type MqBrokerState } from '../resources/mq-broker';
 import { defineReportOnly, replacementProcedure } from './mq-report-only';
 
 export const mqRabbitCluster = defineReportOnly<{ broker: MqBrokerState }>({
   id: 'mq-rabbit-cluster',
   title: 'Report RabbitMQ brokers not deployed as a multi-AZ cluster (replacement needed)',
   controls: { securityHub: ['MQ.6'], qualys: [], seeds: ['000 "MQ.9"'] },
-  permissions: ['mq:DescribeBroker'],
+  permissions: [],
 
   async read(ctx) {
-    return { broker: (await ctx.resource()) as MqBrokerState };
+    return { broker: await ctx.resource() };
   },
 
   evaluate({ broker }) {

@@ -1,10 +1,10 @@
 /** Shared by the report-only MQ remediations: settings Amazon MQ fixes at creation, so only a replacement helps. */
 import { z } from 'zod';
-import type { MqBrokerState } from '../adapters/mq';
+import { mqBroker, type MqBrokerState } from '../resources/mq-broker';
 import { defineRemediation, type Remediation } from './types';
 
-export const ReportOnlyConfigSchema = z.object({}).strict();
-export type ReportOnlyConfig = z.infer<typeof ReportOnlyConfigSchema>;
+export const ReportOnlyOptionsSchema = z.object({}).strict();
+export type ReportOnlyOptions = z.infer<typeof ReportOnlyOptionsSchema>;
 
 /** The replacement procedure, for a `not-remediable` reason. */
 export function replacementProcedure(broker: MqBrokerState, setting: string): string {
@@ -15,15 +15,15 @@ export function replacementProcedure(broker: MqBrokerState, setting: string): st
   );
 }
 
-/** A remediation that only reports: risk `none`, no settings, read-only permissions, and an apply that refuses. */
-export function defineReportOnly<Input>(
-  r: Pick<Remediation<Input, ReportOnlyConfig, never>, 'id' | 'title' | 'controls' | 'permissions' | 'read' | 'evaluate'>,
-): Remediation<Input, ReportOnlyConfig, never> {
-  return defineRemediation<Input, ReportOnlyConfig, never>({
+type ReportOnly<Input> = Remediation<typeof mqBroker, Input, ReportOnlyOptions, never>;
+
+/** A remediation that only reports: risk `none`, no options, read-only permissions, and an apply that refuses. */
+export function defineReportOnly<Input>(r: Pick<ReportOnly<Input>, 'id' | 'title' | 'controls' | 'permissions' | 'read' | 'evaluate'>): ReportOnly<Input> {
+  return defineRemediation<typeof mqBroker, Input, ReportOnlyOptions, never>({
     ...r,
-    resourceType: 'mq-broker',
+    kind: mqBroker,
     risk: 'none',
-    configSchema: ReportOnlyConfigSchema,
+    optionsSchema: ReportOnlyOptionsSchema,
     apply: async () => {
       throw new Error(`${r.id} is report-only and never writes`);
     },

@@ -1,11 +1,4 @@
-import { applyMqOps, type MqBrokerState, type MqOp } from '../adapters/mq';
+import { mqBroker } from '../resources/mq-broker';
 import { defineRequiredTags } from '../tags';
 
-export const mqRequiredTags = defineRequiredTags<MqBrokerState, MqOp>({
-  id: 'mq-required-tags',
-  resourceType: 'mq-broker',
-  securityHub: 'MQ.4',
-  permissions: ['mq:DescribeBroker', 'mq:CreateTags'],
-  tagOp: (broker, tags) => ({ kind: 'tag', arn: broker.arn, tags }),
-  apply: (ctx, ops) => applyMqOps(ctx.clients, ops),
-});
+export const mqRequiredTags = defineRequiredTags({ id: 'mq-required-tags', kind: mqBroker, securityHub: 'MQ.4', permissions: ['mq:CreateTags'] });

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { applySnsOps, topicPolicyOp, type SnsOp, type SnsTopicState } from '../adapters/sns';
+import { snsTopic, topicPolicyOp } from '../resources/sns-topic';
 import { asList, coversAction, coversResource, principalIsEveryone, wildcardMatch, type Statement } from '../policy';
 import { ensureStatement } from './policy-statement';
 import { defineRemediation } from './types';
 
-export const SnsDenyHttpSubscriptionsConfigSchema = z.object({}).strict();
-export type SnsDenyHttpSubscriptionsConfig = z.infer<typeof SnsDenyHttpSubscriptionsConfigSchema>;
+export const SnsDenyHttpSubscriptionsOptionsSchema = z.object({}).strict();
+export type SnsDenyHttpSubscriptionsOptions = z.infer<typeof SnsDenyHttpSubscriptionsOptionsSchema>;
 
 /** True when one condition entry (`operator: {key: value}`) holds for the value "http". */
 function holdsForHttp(operator: string, value: unknown): boolean {
@@ -32,17 +32,17 @@ export function deniesHttpSubscriptions(s: Statement, topicArn: string): boolean
   );
 }
 
-export const snsDenyHttpSubscriptions = defineRemediation<{ topic: SnsTopicState }, SnsDenyHttpSubscriptionsConfig, SnsOp>({
+export const snsDenyHttpSubscriptions = defineRemediation({
   id: 'sns-deny-http-subscriptions',
   title: 'Deny plain-HTTP subscriptions to an SNS topic (SNS:Protocol http)',
-  resourceType: 'sns-topic',
+  kind: snsTopic,
   controls: { securityHub: [], qualys: ['438'], seeds: [] },
   risk: 'low',
-  permissions: ['sns:GetTopicAttributes', 'sns:ListTagsForResource', 'sns:SetTopicAttributes'],
-  configSchema: SnsDenyHttpSubscriptionsConfigSchema,
+  permissions: ['sns:SetTopicAttributes'],
+  optionsSchema: SnsDenyHttpSubscriptionsOptionsSchema,
 
   async read(ctx) {
-    return { topic: (await ctx.resource()) as SnsTopicState };
+    return { topic: await ctx.resource() };
   },
 
   evaluate({ topic }) {
@@ -59,6 +59,4 @@ export const snsDenyHttpSubscriptions = defineRemediation<{ topic: SnsTopicState
       },
     }, (after) => topicPolicyOp(topic, after));
   },
-
-  apply: (ctx, ops) => applySnsOps(ctx.clients, ops),
 });

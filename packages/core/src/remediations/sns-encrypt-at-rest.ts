@@ -1,17 +1,17 @@
 import { z } from 'zod';
 import { isAwsManagedAlias, readTargetAndCurrentKey, sameKey, type KeyInfo } from '../adapters/kms';
-import { applySnsOps, type SnsOp, type SnsTopicState } from '../adapters/sns';
+import { snsTopic, type SnsTopicState } from '../resources/sns-topic';
 import { alarmsPublishingTo, type AlarmPublishers } from '../adapters/cloudwatch';
 import { keyBlockReason, producerServices } from '../kms-safety';
 import { defineRemediation } from './types';
 
-export const SnsEncryptAtRestConfigSchema = z
+export const SnsEncryptAtRestOptionsSchema = z
   .object({
     /** Key id, key ARN, alias name or alias ARN of a customer-managed key. Required to remediate. */
     kmsKeyId: z.string().min(1).optional(),
   })
   .strict();
-export type SnsEncryptAtRestConfig = z.infer<typeof SnsEncryptAtRestConfigSchema>;
+export type SnsEncryptAtRestOptions = z.infer<typeof SnsEncryptAtRestOptionsSchema>;
 
 export interface SnsEncryptAtRestInput {
   topic: SnsTopicState;
@@ -42,42 +42,40 @@ const SET_KEY = 'set remediations.sns-encrypt-at-rest.kmsKeyId to a customer-man
 /** Why there is no default: alias/aws/sns is usable by no AWS service publisher. */
 const NO_MANAGED_DEFAULT = 'the AWS-managed alias/aws/sns is never a default, as EventBridge, CloudWatch alarms, S3 and other AWS service publishers cannot use it';
 
-export const snsEncryptAtRest = defineRemediation<SnsEncryptAtRestInput, SnsEncryptAtRestConfig, SnsOp>({
+export const snsEncryptAtRest = defineRemediation({
   id: 'sns-encrypt-at-rest',
   title: 'Encrypt an SNS topic at rest with your KMS key (KmsMasterKeyId)',
-  resourceType: 'sns-topic',
+  kind: snsTopic,
   controls: { securityHub: ['SNS.1'], qualys: ['290', '518'], seeds: [] },
   risk: 'medium',
-  permissions: ['sns:GetTopicAttributes', 'sns:ListTagsForResource', 'sns:SetTopicAttributes', 'kms:DescribeKey', 'kms:GetKeyPolicy', 'cloudwatch:DescribeAlarms'],
-  configSchema: SnsEncryptAtRestConfigSchema,
+  permissions: ['sns:SetTopicAttributes', 'kms:DescribeKey', 'kms:GetKeyPolicy', 'cloudwatch:DescribeAlarms'],
+  optionsSchema: SnsEncryptAtRestOptionsSchema,
 
-  async read(ctx, config) {
-    const topic = (await ctx.resource()) as SnsTopicState;
-    const keys = await readTargetAndCurrentKey(ctx.clients, config.kmsKeyId, topic.attributes.KmsMasterKeyId);
-    const switching = config.kmsKeyId && !(topic.attributes.KmsMasterKeyId === config.kmsKeyId || sameKey(keys.current, keys.target));
+  async read(ctx, options) {
+    const topic = await ctx.resource();
+    const keys = await readTargetAndCurrentKey(ctx.clients, options.kmsKeyId, topic.attributes.KmsMasterKeyId);
+    const switching = options.kmsKeyId && !(topic.attributes.KmsMasterKeyId === options.kmsKeyId || sameKey(keys.current, keys.target));
     return { topic, ...keys, ...(switching ? { alarms: await alarmsPublishingTo(ctx.clients, topic.arn) } : {}) };
   },
 
-  evaluate({ topic, target, current, alarms }, config) {
+  evaluate({ topic, target, current, alarms }, options) {
     const currentKey = topic.attributes.KmsMasterKeyId || null;
-    if (!config.kmsKeyId) {
+    if (!options.kmsKeyId) {
       if (!currentKey) return { kind: 'blocked', reason: `the topic is not encrypted at rest and no key is configured: ${SET_KEY} (${NO_MANAGED_DEFAULT})` };
       if (isAwsManagedAlias(currentKey)) return { kind: 'blocked', reason: `the topic uses the AWS-managed key ${currentKey}, not a customer-managed one: ${SET_KEY}` };
       return { kind: 'compliant', reason: `encrypted with KMS key ${currentKey}` };
     }
-    if (currentKey === config.kmsKeyId || sameKey(current, target)) {
-      return { kind: 'compliant', reason: `encrypted with the configured key ${config.kmsKeyId}` };
+    if (currentKey === options.kmsKeyId || sameKey(current, target)) {
+      return { kind: 'compliant', reason: `encrypted with the configured key ${options.kmsKeyId}` };
     }
     const publishers = topicPublishers(topic, alarms);
-    const blocked = keyBlockReason(target ?? { requested: config.kmsKeyId, found: false, policy: null }, publishers);
+    const blocked = keyBlockReason(target ?? { requested: options.kmsKeyId, found: false, policy: null }, publishers);
     if (blocked) return { kind: 'blocked', reason: blocked.includes('cloudwatch.amazonaws.com') ? blocked + alarmNote(alarms) : blocked };
     return {
       kind: 'plan',
-      reason: currentKey ? `the topic uses key ${currentKey}, not the configured ${config.kmsKeyId}` : 'the topic is not encrypted at rest',
-      changes: [{ field: 'KmsMasterKeyId', description: `encrypt with KMS key ${config.kmsKeyId}`, before: currentKey, after: config.kmsKeyId }],
-      ops: [{ kind: 'set-attribute', topicArn: topic.arn, name: 'KmsMasterKeyId', value: config.kmsKeyId }],
+      reason: currentKey ? `the topic uses key ${currentKey}, not the configured ${options.kmsKeyId}` : 'the topic is not encrypted at rest',
+      changes: [{ field: 'KmsMasterKeyId', description: `encrypt with KMS key ${options.kmsKeyId}`, before: currentKey, after: options.kmsKeyId }],
+      ops: [{ kind: 'set-attribute', topicArn: topic.arn, name: 'KmsMasterKeyId', value: options.kmsKeyId }],
     };
   },
-
-  apply: (ctx, ops) => applySnsOps(ctx.clients, ops),
 });

@@ -1,23 +1,23 @@
 import { z } from 'zod';
-import { applySnsOps, topicPolicyOp, type SnsOp, type SnsTopicState } from '../adapters/sns';
+import { snsTopic, topicPolicyOp } from '../resources/sns-topic';
 import { coversAction, isSecureTransportDeny } from '../policy';
 import { ensureStatement } from './policy-statement';
 import { defineRemediation } from './types';
 
-export const SnsRequireTlsConfigSchema = z.object({}).strict();
-export type SnsRequireTlsConfig = z.infer<typeof SnsRequireTlsConfigSchema>;
+export const SnsRequireTlsOptionsSchema = z.object({}).strict();
+export type SnsRequireTlsOptions = z.infer<typeof SnsRequireTlsOptionsSchema>;
 
-export const snsRequireTls = defineRemediation<{ topic: SnsTopicState }, SnsRequireTlsConfig, SnsOp>({
+export const snsRequireTls = defineRemediation({
   id: 'sns-require-tls',
   title: 'Deny publishing to an SNS topic without TLS (aws:SecureTransport)',
-  resourceType: 'sns-topic',
+  kind: snsTopic,
   controls: { securityHub: [], qualys: ['436'], seeds: [] },
   risk: 'low',
-  permissions: ['sns:GetTopicAttributes', 'sns:ListTagsForResource', 'sns:SetTopicAttributes'],
-  configSchema: SnsRequireTlsConfigSchema,
+  permissions: ['sns:SetTopicAttributes'],
+  optionsSchema: SnsRequireTlsOptionsSchema,
 
   async read(ctx) {
-    return { topic: (await ctx.resource()) as SnsTopicState };
+    return { topic: await ctx.resource() };
   },
 
   evaluate({ topic }) {
@@ -35,6 +35,4 @@ export const snsRequireTls = defineRemediation<{ topic: SnsTopicState }, SnsRequ
       },
     }, (after) => topicPolicyOp(topic, after));
   },
-
-  apply: (ctx, ops) => applySnsOps(ctx.clients, ops),
 });

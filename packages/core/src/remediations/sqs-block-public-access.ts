@@ -1,25 +1,25 @@
 import { z } from 'zod';
-import { applySqsOps, queuePolicyOp, type SqsOp, type SqsQueueState } from '../adapters/sqs';
+import { sqsQueue, queuePolicyOp } from '../resources/sqs-queue';
 import { publicStatementIndexes, scopePublicStatements } from '../public-access';
 import { defineRemediation } from './types';
 
-export const SqsBlockPublicAccessConfigSchema = z.object({}).strict();
-export type SqsBlockPublicAccessConfig = z.infer<typeof SqsBlockPublicAccessConfigSchema>;
+export const SqsBlockPublicAccessOptionsSchema = z.object({}).strict();
+export type SqsBlockPublicAccessOptions = z.infer<typeof SqsBlockPublicAccessOptionsSchema>;
 
-export const sqsBlockPublicAccess = defineRemediation<{ queue: SqsQueueState }, SqsBlockPublicAccessConfig, SqsOp>({
+export const sqsBlockPublicAccess = defineRemediation({
   id: 'sqs-block-public-access',
   title: 'Scope public SQS queue policy statements to the owning account or organization',
-  resourceType: 'sqs-queue',
+  kind: sqsQueue,
   controls: { securityHub: ['SQS.3'], qualys: ['382'], seeds: ['002 "not publicly accessible"'] },
   risk: 'high',
-  permissions: ['sqs:GetQueueUrl', 'sqs:GetQueueAttributes', 'sqs:ListQueueTags', 'sqs:SetQueueAttributes'],
-  configSchema: SqsBlockPublicAccessConfigSchema,
+  permissions: ['sqs:SetQueueAttributes'],
+  optionsSchema: SqsBlockPublicAccessOptionsSchema,
 
   async read(ctx) {
-    return { queue: (await ctx.resource()) as SqsQueueState };
+    return { queue: await ctx.resource() };
   },
 
-  evaluate({ queue }, _config, settings) {
+  evaluate({ queue }, _options, settings) {
     const indexes = publicStatementIndexes(queue.policy);
     if (indexes.length === 0) return { kind: 'compliant', reason: queue.policy ? 'no statement allows public access' : 'the queue has no policy' };
     const owner = { accountId: queue.accountId, partition: queue.arn.split(':')[1] ?? 'aws', organizationId: settings.organizationId };
@@ -31,6 +31,4 @@ export const sqsBlockPublicAccess = defineRemediation<{ queue: SqsQueueState }, 
       ops: [queuePolicyOp(queue, after)],
     };
   },
-
-  apply: (ctx, ops) => applySqsOps(ctx.clients, ops),
 });

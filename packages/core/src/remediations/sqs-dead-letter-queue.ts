@@ -1,14 +1,14 @@
 import { z } from 'zod';
-import { deadLetterSourceQueues, getQueueUrl, readQueueAttributes, applySqsOps, type SqsOp, type SqsQueueState } from '../adapters/sqs';
+import { sqsQueue, deadLetterSourceQueues, getQueueUrl, readQueueAttributes, type SqsOp, type SqsQueueState } from '../resources/sqs-queue';
 import { defineRemediation } from './types';
 
-export const SqsDeadLetterQueueConfigSchema = z
+export const SqsDeadLetterQueueOptionsSchema = z
   .object({
     /** Receives before a message moves to the DLQ (SQS allows 1–1000). */
     maxReceiveCount: z.number().int().min(1).max(1000).default(5),
   })
   .strict();
-export type SqsDeadLetterQueueConfig = z.infer<typeof SqsDeadLetterQueueConfigSchema>;
+export type SqsDeadLetterQueueOptions = z.infer<typeof SqsDeadLetterQueueOptionsSchema>;
 
 export interface SqsDeadLetterQueueInput {
   queue: SqsQueueState;
@@ -26,24 +26,17 @@ export function dlqNameFor(name: string): string {
 const DLQ_LIKE_NAME = /([-_.]dlq|[-_.]dead-?letter(-?queue)?)(\.fifo)?$/i;
 const FOURTEEN_DAYS = '1209600';
 
-export const sqsDeadLetterQueue = defineRemediation<SqsDeadLetterQueueInput, SqsDeadLetterQueueConfig, SqsOp>({
+export const sqsDeadLetterQueue = defineRemediation({
   id: 'sqs-dead-letter-queue',
   title: 'Give an SQS queue a dead-letter queue (same type and encryption)',
-  resourceType: 'sqs-queue',
+  kind: sqsQueue,
   controls: { securityHub: [], qualys: ['504'], seeds: ['003 "use dead-letter queues"'] },
   risk: 'medium',
-  permissions: [
-    'sqs:GetQueueUrl',
-    'sqs:GetQueueAttributes',
-    'sqs:ListQueueTags',
-    'sqs:ListDeadLetterSourceQueues',
-    'sqs:CreateQueue',
-    'sqs:SetQueueAttributes',
-  ],
-  configSchema: SqsDeadLetterQueueConfigSchema,
+  permissions: ['sqs:ListDeadLetterSourceQueues', 'sqs:CreateQueue', 'sqs:SetQueueAttributes'],
+  optionsSchema: SqsDeadLetterQueueOptionsSchema,
 
   async read(ctx) {
-    const queue = (await ctx.resource()) as SqsQueueState;
+    const queue = await ctx.resource();
     if (queue.attributes.RedrivePolicy) return { queue, sourceQueues: [] };
     const sourceQueues = await deadLetterSourceQueues(ctx.clients, queue.url);
     const dlqUrl = await getQueueUrl(ctx.clients, dlqNameFor(queue.name), queue.accountId);
@@ -51,7 +44,7 @@ export const sqsDeadLetterQueue = defineRemediation<SqsDeadLetterQueueInput, Sqs
     return { queue, sourceQueues, ...(existingDlq ? { existingDlq } : {}) };
   },
 
-  evaluate({ queue, sourceQueues, existingDlq }, config) {
+  evaluate({ queue, sourceQueues, existingDlq }, options) {
     const a = queue.attributes;
     if (a.RedrivePolicy) {
       let target = a.RedrivePolicy;
@@ -74,7 +67,7 @@ export const sqsDeadLetterQueue = defineRemediation<SqsDeadLetterQueueInput, Sqs
       return { kind: 'blocked', reason: `the dead-letter queue name "${dlqName}" would exceed SQS's 80-character limit; create a DLQ by hand and set RedrivePolicy` };
     }
     const dlqArn = `arn:${queue.arn.split(':')[1]}:sqs:${queue.region}:${queue.accountId}:${dlqName}`;
-    const redrive = JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: config.maxReceiveCount });
+    const redrive = JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: options.maxReceiveCount });
     const ops: SqsOp[] = [];
     const changes = [];
 
@@ -96,9 +89,7 @@ export const sqsDeadLetterQueue = defineRemediation<SqsDeadLetterQueueInput, Sqs
       changes.push({ field: 'DeadLetterQueue', description: `create ${queue.fifo ? 'FIFO ' : ''}queue ${dlqName}`, before: null, after: { name: dlqName, attributes } });
     }
     ops.push({ kind: 'set-attributes', url: queue.url, attributes: { RedrivePolicy: redrive } });
-    changes.push({ field: 'RedrivePolicy', description: `send messages to ${dlqName} after ${config.maxReceiveCount} receives`, before: null, after: redrive });
+    changes.push({ field: 'RedrivePolicy', description: `send messages to ${dlqName} after ${options.maxReceiveCount} receives`, before: null, after: redrive });
     return { kind: 'plan', reason: 'the queue has no dead-letter queue', changes, ops };
   },
-
-  apply: (ctx, ops) => applySqsOps(ctx.clients, ops),
 });

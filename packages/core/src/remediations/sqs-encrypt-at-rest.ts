@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { applySqsOps, type SqsOp, type SqsQueueState } from '../adapters/sqs';
+import { sqsQueue, type SqsQueueState } from '../resources/sqs-queue';
 import { readTargetAndCurrentKey, sameKey, type KeyInfo } from '../adapters/kms';
 import { keyBlockReason, producerServices } from '../kms-safety';
 import { defineRemediation } from './types';
 
-export const SqsEncryptAtRestConfigSchema = z
+export const SqsEncryptAtRestOptionsSchema = z
   .object({
     /** Key id, key ARN, alias name or alias ARN of a customer-managed key. Without it: SSE-SQS. */
     kmsKeyId: z.string().min(1).optional(),
@@ -12,7 +12,7 @@ export const SqsEncryptAtRestConfigSchema = z
     kmsDataKeyReusePeriodSeconds: z.number().int().min(60).max(86400).optional(),
   })
   .strict();
-export type SqsEncryptAtRestConfig = z.infer<typeof SqsEncryptAtRestConfigSchema>;
+export type SqsEncryptAtRestOptions = z.infer<typeof SqsEncryptAtRestOptionsSchema>;
 
 export interface SqsEncryptAtRestInput {
   queue: SqsQueueState;
@@ -22,26 +22,26 @@ export interface SqsEncryptAtRestInput {
   current?: KeyInfo;
 }
 
-export const sqsEncryptAtRest = defineRemediation<SqsEncryptAtRestInput, SqsEncryptAtRestConfig, SqsOp>({
+export const sqsEncryptAtRest = defineRemediation({
   id: 'sqs-encrypt-at-rest',
   title: 'Encrypt an SQS queue at rest (SSE-KMS with your key, else SSE-SQS)',
-  resourceType: 'sqs-queue',
+  kind: sqsQueue,
   controls: { securityHub: ['SQS.1'], qualys: ['291', '451'], seeds: ['002 "server-side encryption"', 'NIST SC-28'] },
   risk: 'medium',
-  permissions: ['sqs:GetQueueUrl', 'sqs:GetQueueAttributes', 'sqs:ListQueueTags', 'sqs:SetQueueAttributes', 'kms:DescribeKey', 'kms:GetKeyPolicy'],
-  configSchema: SqsEncryptAtRestConfigSchema,
+  permissions: ['sqs:SetQueueAttributes', 'kms:DescribeKey', 'kms:GetKeyPolicy'],
+  optionsSchema: SqsEncryptAtRestOptionsSchema,
 
-  async read(ctx, config) {
-    const queue = (await ctx.resource()) as SqsQueueState;
-    return { queue, ...(await readTargetAndCurrentKey(ctx.clients, config.kmsKeyId, queue.attributes.KmsMasterKeyId)) };
+  async read(ctx, options) {
+    const queue = await ctx.resource();
+    return { queue, ...(await readTargetAndCurrentKey(ctx.clients, options.kmsKeyId, queue.attributes.KmsMasterKeyId)) };
   },
 
-  evaluate({ queue, target, current }, config) {
+  evaluate({ queue, target, current }, options) {
     const a = queue.attributes;
     const currentKey = a.KmsMasterKeyId || null;
     const sseSqs = a.SqsManagedSseEnabled === 'true';
 
-    if (!config.kmsKeyId) {
+    if (!options.kmsKeyId) {
       if (currentKey) return { kind: 'compliant', reason: `encrypted with KMS key ${currentKey}` };
       if (sseSqs) return { kind: 'compliant', reason: 'encrypted with SSE-SQS' };
       return {
@@ -52,27 +52,27 @@ export const sqsEncryptAtRest = defineRemediation<SqsEncryptAtRestInput, SqsEncr
       };
     }
 
-    if (currentKey === config.kmsKeyId || sameKey(current, target)) {
-      return { kind: 'compliant', reason: `encrypted with the configured key ${config.kmsKeyId}` };
+    if (currentKey === options.kmsKeyId || sameKey(current, target)) {
+      return { kind: 'compliant', reason: `encrypted with the configured key ${options.kmsKeyId}` };
     }
     const producers = producerServices(queue.policy, 'sqs:SendMessage');
-    const blocked = keyBlockReason(target ?? { requested: config.kmsKeyId, found: false, policy: null }, producers);
+    const blocked = keyBlockReason(target ?? { requested: options.kmsKeyId, found: false, policy: null }, producers);
     if (blocked) return { kind: 'blocked', reason: blocked };
 
-    const attributes: Record<string, string> = { KmsMasterKeyId: config.kmsKeyId };
+    const attributes: Record<string, string> = { KmsMasterKeyId: options.kmsKeyId };
     const changes = [
       {
         field: 'KmsMasterKeyId',
-        description: `encrypt with KMS key ${config.kmsKeyId}`,
+        description: `encrypt with KMS key ${options.kmsKeyId}`,
         before: currentKey,
-        after: config.kmsKeyId,
+        after: options.kmsKeyId,
       },
     ];
     if (sseSqs) {
       attributes.SqsManagedSseEnabled = 'false';
       changes.push({ field: 'SqsManagedSseEnabled', description: 'replace SSE-SQS with SSE-KMS', before: 'true', after: 'false' });
     }
-    const reuse = config.kmsDataKeyReusePeriodSeconds;
+    const reuse = options.kmsDataKeyReusePeriodSeconds;
     if (reuse !== undefined && a.KmsDataKeyReusePeriodSeconds !== String(reuse)) {
       attributes.KmsDataKeyReusePeriodSeconds = String(reuse);
       changes.push({ field: 'KmsDataKeyReusePeriodSeconds', description: `reuse data keys for ${reuse}s`, before: a.KmsDataKeyReusePeriodSeconds ?? null, after: String(reuse) });
@@ -80,12 +80,10 @@ export const sqsEncryptAtRest = defineRemediation<SqsEncryptAtRestInput, SqsEncr
     return {
       kind: 'plan',
       reason: currentKey
-        ? `the queue uses key ${currentKey}, not the configured ${config.kmsKeyId}`
-        : `the queue is not encrypted with the configured key ${config.kmsKeyId}`,
+        ? `the queue uses key ${currentKey}, not the configured ${options.kmsKeyId}`
+        : `the queue is not encrypted with the configured key ${options.kmsKeyId}`,
       changes,
       ops: [{ kind: 'set-attributes', url: queue.url, attributes }],
     };
   },
-
-  apply: (ctx, ops) => applySqsOps(ctx.clients, ops),
 });

@@ -1,23 +1,23 @@
 import { z } from 'zod';
-import { applySqsOps, queuePolicyOp, type SqsOp, type SqsQueueState } from '../adapters/sqs';
+import { sqsQueue, queuePolicyOp } from '../resources/sqs-queue';
 import { coversWholeService, isSecureTransportDeny } from '../policy';
 import { ensureStatement } from './policy-statement';
 import { defineRemediation } from './types';
 
-export const SqsRequireTlsConfigSchema = z.object({}).strict();
-export type SqsRequireTlsConfig = z.infer<typeof SqsRequireTlsConfigSchema>;
+export const SqsRequireTlsOptionsSchema = z.object({}).strict();
+export type SqsRequireTlsOptions = z.infer<typeof SqsRequireTlsOptionsSchema>;
 
-export const sqsRequireTls = defineRemediation<{ queue: SqsQueueState }, SqsRequireTlsConfig, SqsOp>({
+export const sqsRequireTls = defineRemediation({
   id: 'sqs-require-tls',
   title: 'Deny SQS requests that do not use TLS (aws:SecureTransport)',
-  resourceType: 'sqs-queue',
+  kind: sqsQueue,
   controls: { securityHub: [], qualys: ['452'], seeds: ['002 "encryption of data in transit"', 'NIST SC-8'] },
   risk: 'low',
-  permissions: ['sqs:GetQueueUrl', 'sqs:GetQueueAttributes', 'sqs:ListQueueTags', 'sqs:SetQueueAttributes'],
-  configSchema: SqsRequireTlsConfigSchema,
+  permissions: ['sqs:SetQueueAttributes'],
+  optionsSchema: SqsRequireTlsOptionsSchema,
 
   async read(ctx) {
-    return { queue: (await ctx.resource()) as SqsQueueState };
+    return { queue: await ctx.resource() };
   },
 
   evaluate({ queue }) {
@@ -39,6 +39,4 @@ export const sqsRequireTls = defineRemediation<{ queue: SqsQueueState }, SqsRequ
       (after) => queuePolicyOp(queue, after),
     );
   },
-
-  apply: (ctx, ops) => applySqsOps(ctx.clients, ops),
 });

@@ -1,6 +1,8 @@
 import type { z } from 'zod';
-import type { ResourceRef, ResourceType } from '../arn';
+import type { ResourceRef } from '../arn';
 import type { Clients } from '../aws/clients';
+import type { EngineConfig } from '../config';
+import type { AnyKind, OpOf, StateOf, Tags } from '../resources/kind';
 import type { Change } from '../results';
 
 export type Risk = 'low' | 'medium' | 'high' | 'none';
@@ -14,62 +16,67 @@ export interface ControlMapping {
 }
 
 /**
- * What evaluate decides, purely from (input, config).
- * `plan` carries the changes to show a person and the remediation-specific operations `apply` performs.
+ * What evaluate decides, purely from (input, options, config).
+ * `plan` carries the changes to show a person and the kind's operations that apply performs.
+ * `pendingReboot` on `compliant`: compliant as configured, in effect after the next reboot.
  */
 export type Assessment<Op> =
-  | { kind: 'compliant'; reason: string }
+  | { kind: 'compliant'; reason: string; pendingReboot?: true }
   | { kind: 'plan'; changes: Change[]; ops: Op[]; reason: string }
   | { kind: 'blocked'; reason: string }
   | { kind: 'not-remediable'; reason: string }
   | { kind: 'skipped'; reason: string };
 
-/** I/O handed to a remediation's read and apply steps. Reads of the same resource are cached by the engine. */
-/** Engine-wide settings a remediation may depend on (from the top level of the config file). */
-export interface EngineSettings {
-  organizationId?: string | undefined;
-  exemptTagKey: string;
-}
+/** The engine-wide settings a remediation's evaluate may depend on. */
+export type EvaluateConfig = Pick<EngineConfig, 'organizationId' | 'exemptTagKey'>;
 
-export interface RemediationContext {
-  settings: EngineSettings;
+/** I/O handed to a remediation's read and apply steps. Reads of one resource are shared by its remediations. */
+export interface RemediationContext<K extends AnyKind = AnyKind> {
   ref: ResourceRef;
   clients: Clients;
-  /** The resource's base state (attributes, policy, tags), read once per resource per run. */
-  resource(): Promise<unknown>;
+  /** The resource's state, read once per resource per run (and again after a write). */
+  resource(): Promise<StateOf<K>>;
+  /** The resource's tags, read once per resource per run. */
+  tags(): Promise<Tags>;
 }
 
-export interface Remediation<Input = unknown, Config = unknown, Op = unknown> {
+export interface Remediation<K extends AnyKind = AnyKind, Input = unknown, Options = unknown, Op = OpOf<K>> {
   id: string;
   title: string;
-  resourceType: ResourceType;
+  /** The kind of resource it remediates. */
+  kind: K;
   controls: ControlMapping;
   risk: Risk;
-  /** Exact IAM actions the remediation calls (reads and writes). The deployed roles are built from these. */
+  /**
+   * The IAM actions it calls beyond its kind's reads (`kind.reads`): its writes and any extra
+   * reads. `permissionsOf` gives the whole set; the deployed roles are built from it.
+   */
   permissions: string[];
-  /** Strict zod schema of the remediation's own settings (without `mode`, which the engine adds). */
-  configSchema: z.ZodType<Config>;
+  /** Strict zod schema of the remediation's own options (without `mode`, which the engine adds). */
+  optionsSchema: z.ZodType<Options>;
   /** Read everything evaluate needs. */
-  read(ctx: RemediationContext, config: Config): Promise<Input>;
+  read(ctx: RemediationContext<K>, options: Options): Promise<Input>;
   /** Pure: no I/O, no clock. */
-  evaluate(input: Input, config: Config, settings: EngineSettings): Assessment<Op>;
-  /** Perform the operations of a plan. */
-  apply(ctx: RemediationContext, ops: Op[], config: Config): Promise<void>;
+  evaluate(input: Input, options: Options, config: EvaluateConfig): Assessment<Op>;
+  /** Perform the operations of a plan (default: the kind's `applyOps`). */
+  apply?(ctx: RemediationContext<K>, ops: Op[], options: Options): Promise<void>;
 }
 
 // The catalog stores remediations with their type parameters erased.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyRemediation = Remediation<any, any, any>;
+export type AnyRemediation = Remediation<AnyKind, any, any, any>;
 
 /** Identity helper that keeps a remediation's type parameters inferred and checked. */
-export function defineRemediation<Input, Config, Op>(r: Remediation<Input, Config, Op>): Remediation<Input, Config, Op> {
+export function defineRemediation<K extends AnyKind, Input, Options, Op = OpOf<K>>(r: Remediation<K, Input, Options, Op>): Remediation<K, Input, Options, Op> {
   return r;
+}
+
+/** Every IAM action the remediation calls: its kind's reads and its own additions. */
+export function permissionsOf(r: AnyRemediation): string[] {
+  return [...new Set([...r.kind.reads, ...r.permissions])];
 }
 
 /** All controls of a remediation as display strings, e.g. `SecurityHub:SQS.1`, `Qualys:291`. */
 export function controlLabels(r: AnyRemediation): string[] {
-  return [
-    ...r.controls.securityHub.map((c) => `SecurityHub:${c}`),
-    ...r.controls.qualys.map((c) => `Qualys:${c}`),
-  ];
+  return [...r.controls.securityHub.map((c) => `SecurityHub:${c}`), ...r.controls.qualys.map((c) => `Qualys:${c}`)];
 }

@@ -4,9 +4,8 @@
  */
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { ResourceRef } from '../arn';
-import { ClientPool, createClients, type Clients } from '../aws/clients';
+import { clientConfig, ClientPool, createClients, type Clients } from '../aws/clients';
 import { describeError } from '../errors';
-import { clientConfig } from './sdk';
 
 export const DEFAULT_MEMBER_ROLE_NAME = 'fixbridge-remediation';
 
@@ -37,7 +36,7 @@ export function memberClientsFor(opts: MemberAccessOptions): (ref: ResourceRef) 
       try {
         creds = (await sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'fixbridge', ExternalId: opts.externalId }))).Credentials;
       } catch (err) {
-        throw new Error(`cannot assume role ${roleArn} in account ${ref.accountId} (deploy the fixbridge member stack there, with this stage's external id): ${describeError(err)}`);
+        throw new Error(`cannot assume role ${roleArn} in account ${ref.accountId} (deploy the fixbridge member stack there, with this stage's external id): ${describeError(err)}`, { cause: err });
       }
       if (!creds?.AccessKeyId || !creds.SecretAccessKey) throw new Error(`AssumeRole ${roleArn} returned no credentials`);
       const credentials = { accessKeyId: creds.AccessKeyId, secretAccessKey: creds.SecretAccessKey, sessionToken: creds.SessionToken, expiration: creds.Expiration };

@@ -4,35 +4,20 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { parseArn, resourceKey, type ResourceRef } from '../arn';
+import type { ResourceRef } from '../arn';
 import { CATALOG, findRemediation } from '../catalog';
 import { InputError } from '../errors';
 import { firstIssue } from '../events/envelope';
+import { parseArn, resourceKey } from '../resources';
 import { ModeSchema } from '../results';
 import type { AnyRemediation } from '../remediations/types';
-import type { TriggerInfo, WorkItem } from '../routing';
-
-export const TriggerInfoSchema = z
-  .object({
-    kind: z.enum(['cloudtrail', 'finding', 'custom-action', 'runbook', 'sweep']),
-    eventId: z.string().optional(),
-    eventName: z.string().optional(),
-    findingId: z.string().optional(),
-    productArn: z.string().optional(),
-    controlId: z.string().optional(),
-  })
-  .strict();
-
-/** Compile-time guard: the schema and routing's TriggerInfo must stay the same type. */
-type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
-const triggerInfoMatches: Same<z.infer<typeof TriggerInfoSchema>, TriggerInfo> = true;
-void triggerInfoMatches;
+import { TriggerSchema, type WorkItem } from '../routing';
 
 export const WorkMessageSchema = z
   .object({
     remediation: z.string().min(1),
     resourceArn: z.string().min(1),
-    trigger: TriggerInfoSchema,
+    trigger: TriggerSchema,
     forcedMode: ModeSchema.optional(),
     requestedMode: ModeSchema.optional(),
   })

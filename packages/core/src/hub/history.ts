@@ -4,48 +4,32 @@
  * `delivery#<key>`; the `byResource` index (resourceArn, time) lists a resource's changes; rows
  * expire through the `expiresAt` TTL attribute.
  */
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import { clientConfig } from '../aws/clients';
 import { InputError } from '../errors';
-import { ChangeSchema, ModeSchema, ResultSchema, StatusSchema, type Result } from '../results';
-import { dynamoSdk, clientConfig } from './sdk';
-import { CHANGE_ID_RE, TriggerInfoSchema } from './work-message';
+import { ResultSchema, type Result } from '../results';
+import { TriggerSchema, type Trigger } from '../routing';
+import { DEFAULT_HISTORY_RETENTION_DAYS, DEFAULT_LOCK_SECONDS, HISTORY_TABLE } from './table';
+import { CHANGE_ID_RE } from './work-message';
 
-/** The table's shape, shared by the stack that creates it and the tests that create it locally. */
-export const HISTORY_TABLE = {
-  partitionKey: 'pk',
-  resourceIndex: { name: 'byResource', partitionKey: 'resourceArn', sortKey: 'time' },
-  ttlAttribute: 'expiresAt',
-} as const;
-
-export const DEFAULT_HISTORY_RETENTION_DAYS = 400;
-/** A delivery claim older than this is taken over (the worker that held it timed out). */
-export const DEFAULT_LOCK_SECONDS = 900;
 /** Deliveries are remembered as long as SQS can redeliver a message (14 days) and a day more. */
 const DELIVERY_RETENTION_SECONDS = 15 * 86_400;
 
-export const HistoryTriggerSchema = z.union([
-  TriggerInfoSchema,
-  z.object({ kind: z.literal('rollback'), rollbackOf: z.string() }).strict(),
-]);
-export type HistoryTrigger = z.infer<typeof HistoryTriggerSchema>;
-
-export const HistoryEntrySchema = z.object({
-  changeId: z.string().regex(CHANGE_ID_RE),
-  resourceArn: z.string(),
-  time: z.string(),
-  remediation: z.string().nullable(),
-  controls: z.array(z.string()),
-  mode: ModeSchema,
-  status: StatusSchema,
-  reason: z.string(),
-  changes: z.array(ChangeSchema),
-  trigger: HistoryTriggerSchema,
-  rolledBackBy: z.string().optional(),
-});
+/** A history row: a result of one resource, with its change id, what triggered it and when. */
+export const HistoryEntrySchema = ResultSchema.and(
+  z.object({
+    changeId: z.string().regex(CHANGE_ID_RE),
+    resourceArn: z.string(),
+    time: z.string(),
+    trigger: TriggerSchema,
+    rolledBackBy: z.string().optional(),
+  }),
+);
 export type HistoryEntry = z.infer<typeof HistoryEntrySchema>;
 
-export function historyEntry(result: Result, changeId: string, trigger: HistoryTrigger, time: Date): HistoryEntry {
+export function historyEntry(result: Result, changeId: string, trigger: Trigger, time: Date): HistoryEntry {
   if (!result.resourceArn) throw new Error('a history entry needs a resource ARN');
   return { ...result, resourceArn: result.resourceArn, changeId, trigger, time: time.toISOString() };
 }
@@ -72,19 +56,16 @@ export interface HistoryStoreOptions {
 }
 
 export class HistoryStore {
-  private constructor(
-    readonly table: string,
-    private readonly doc: DynamoDBDocumentClient,
-    private readonly sdk: Awaited<ReturnType<typeof dynamoSdk>>,
-    private readonly opts: HistoryStoreOptions,
-  ) {}
+  readonly table: string;
+  private readonly doc: DynamoDBDocumentClient;
+
+  private constructor(private readonly opts: HistoryStoreOptions) {
+    this.table = opts.table;
+    this.doc = DynamoDBDocumentClient.from(new DynamoDBClient(clientConfig(opts.region)), { marshallOptions: { removeUndefinedValues: true } });
+  }
 
   static async open(opts: HistoryStoreOptions): Promise<HistoryStore> {
-    const sdk = await dynamoSdk();
-    const doc = sdk.DynamoDBDocumentClient.from(new sdk.DynamoDBClient(clientConfig(opts.region)), {
-      marshallOptions: { removeUndefinedValues: true },
-    });
-    return new HistoryStore(opts.table, doc, sdk, opts);
+    return new HistoryStore(opts);
   }
 
   private expiresAt(now: number, seconds: number): number {
@@ -94,13 +75,13 @@ export class HistoryStore {
   async put(entry: HistoryEntry): Promise<void> {
     const ttl = (this.opts.retentionDays ?? DEFAULT_HISTORY_RETENTION_DAYS) * 86_400;
     const Item = { pk: `change#${entry.changeId}`, ...entry, expiresAt: this.expiresAt(Date.parse(entry.time), ttl) };
-    await this.doc.send(new this.sdk.PutCommand({ TableName: this.table, Item }));
+    await this.doc.send(new PutCommand({ TableName: this.table, Item }));
   }
 
   /** One change by id. A malformed id is an `InputError`; an unknown one is undefined. */
   async get(changeId: string): Promise<HistoryEntry | undefined> {
     if (!CHANGE_ID_RE.test(changeId)) throw new InputError(`malformed change id "${changeId}": expected "ch-" and 20 hex digits (see "fixbridge history <resource-arn>")`);
-    const out = await this.doc.send(new this.sdk.GetCommand({ TableName: this.table, Key: { pk: `change#${changeId}` }, ConsistentRead: true }));
+    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: `change#${changeId}` }, ConsistentRead: true }));
     return out.Item ? this.parse(out.Item) : undefined;
   }
 
@@ -108,7 +89,7 @@ export class HistoryStore {
   async forResource(resourceArn: string, limit = 50): Promise<HistoryEntry[]> {
     const { name, partitionKey } = HISTORY_TABLE.resourceIndex;
     const out = await this.doc.send(
-      new this.sdk.QueryCommand({
+      new QueryCommand({
         TableName: this.table,
         IndexName: name,
         KeyConditionExpression: '#r = :r',
@@ -123,7 +104,7 @@ export class HistoryStore {
 
   async markRolledBack(changeId: string, by: string): Promise<void> {
     await this.doc.send(
-      new this.sdk.UpdateCommand({
+      new UpdateCommand({
         TableName: this.table,
         Key: { pk: `change#${changeId}` },
         UpdateExpression: 'SET rolledBackBy = :by',
@@ -135,7 +116,7 @@ export class HistoryStore {
 
   private parse(item: Record<string, unknown>): HistoryEntry {
     const parsed = HistoryEntrySchema.safeParse(item);
-    if (!parsed.success) throw new Error(`history row ${String(item.pk)} in ${this.table} is malformed: ${parsed.error.issues[0]?.message}`);
+    if (!parsed.success) throw new Error(`history row ${String(item.pk)} in ${this.table} is malformed: ${parsed.error.issues[0]?.message}`, { cause: parsed.error });
     return parsed.data;
   }
 
@@ -147,7 +128,7 @@ export class HistoryStore {
     const pk = `delivery#${key}`;
     try {
       await this.doc.send(
-        new this.sdk.PutCommand({
+        new PutCommand({
           TableName: this.table,
           Item: { pk, state: 'running', claimedAt: now, expiresAt: this.expiresAt(now, DELIVERY_RETENTION_SECONDS) },
           ConditionExpression: 'attribute_not_exists(pk) OR (#s = :running AND claimedAt < :stale)',
@@ -159,7 +140,7 @@ export class HistoryStore {
     } catch (err) {
       if ((err as Error).name !== 'ConditionalCheckFailedException') throw err;
     }
-    const item = (await this.doc.send(new this.sdk.GetCommand({ TableName: this.table, Key: { pk }, ConsistentRead: true }))).Item;
+    const item = (await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk }, ConsistentRead: true }))).Item;
     if (!item || item.state === 'running') throw new DeliveryInProgressError(`delivery ${key} is being processed by another worker`);
     return { result: ResultSchema.parse(item.result), changeId: (item.changeId as string | null) ?? undefined, reported: item.state === 'reported' };
   }
@@ -175,13 +156,13 @@ export class HistoryStore {
 
   /** Give a claim back (the engine itself threw), so the retry can run at once. */
   async release(key: string): Promise<void> {
-    await this.doc.send(new this.sdk.DeleteCommand({ TableName: this.table, Key: { pk: `delivery#${key}` } }));
+    await this.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk: `delivery#${key}` } }));
   }
 
   private async setDelivery(key: string, update: string, values: Record<string, unknown>): Promise<void> {
     const names: Record<string, string> = { '#s': 'state', ...(update.includes('#r') ? { '#r': 'result' } : {}) };
     await this.doc.send(
-      new this.sdk.UpdateCommand({ TableName: this.table, Key: { pk: `delivery#${key}` }, UpdateExpression: update, ExpressionAttributeNames: names, ExpressionAttributeValues: values }),
+      new UpdateCommand({ TableName: this.table, Key: { pk: `delivery#${key}` }, UpdateExpression: update, ExpressionAttributeNames: names, ExpressionAttributeValues: values }),
     );
   }
 }
