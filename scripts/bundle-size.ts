@@ -29,6 +29,7 @@ for (const [name, fn] of Object.entries(FUNCTIONS)) {
     write: check,
     outfile: join(ROOT, '.build', `${name}.mjs`),
     logLevel: 'error',
+    ...(NODEJS.esbuild as object),
   });
   const code = check ? await readFile(join(ROOT, '.build', `${name}.mjs`)) : out.outputFiles![0]!.contents;
   if (check) await import(join(ROOT, '.build', `${name}.mjs`)); // the bundle loads and exports its handler
