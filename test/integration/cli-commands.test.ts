@@ -1,0 +1,101 @@
+/**
+ * The command line itself: one help per command, options a command does not take, unknown
+ * commands, missing arguments, and the version. None of these touch AWS.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli, ROOT } from '../support/aws';
+
+const COMMANDS = ['handle', 'run', 'list', 'history', 'rollback'] as const;
+const CLI_VERSION = (JSON.parse(readFileSync(join(ROOT, 'packages/cli/package.json'), 'utf8')) as { version: string }).version;
+
+/** One line on stderr, `fixbridge: error: …`, nothing on stdout, exit 2. */
+function expectUsageError(run: { code: number; stdout: string; stderr: string }, message: RegExp) {
+  expect(run.code).toBe(2);
+  expect(run.stdout).toBe('');
+  expect(run.stderr).toMatch(/^fixbridge: error: /);
+  expect(run.stderr.trim().split('\n')).toHaveLength(1);
+  expect(run.stderr).toMatch(message);
+}
+
+describe('fixbridge --help', () => {
+  it('prints the overview with one line per command, on stdout, exit 0', async () => {
+    const run = await cli(['--help']);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toMatch(new RegExp(`^fixbridge ${CLI_VERSION.replace(/\./g, '\\.')} — `));
+    for (const name of COMMANDS) expect(run.stdout.split('\n').filter((l) => l.startsWith(`  fixbridge ${name} `))).toHaveLength(1);
+    expect(run.stdout).toContain('fixbridge handle --event <file|->');
+    expect(run.stdout).toContain('fixbridge history <resource-arn>');
+    expect(run.stdout).toContain('fixbridge rollback <change-id>');
+    expect((await cli(['help'])).stdout).toBe(run.stdout);
+    expect((await cli(['-h'])).stdout).toBe(run.stdout);
+  });
+
+  it('shows the overview on stdout but exits 2 when no command is given', async () => {
+    const run = await cli([]);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toContain('fixbridge run <remediation-id|control-id> --resource <arn>');
+  });
+});
+
+describe('each command has its own help', () => {
+  // The options each command takes, and some it does not.
+  const cases: [string, string, string[], string[]][] = [
+    ['handle', 'fixbridge handle --event <file|-> [options]', ['--event <file|->', '--mode <mode>', '--config <file>', '--json', '--no-color'], ['--resource', '--table']],
+    ['run', 'fixbridge run <remediation-id|control-id> --resource <arn> [options]', ['--resource <arn>', '--mode <mode>', '--config <file>', '--json', '--no-color'], ['--event', '--table']],
+    ['list', 'fixbridge list [options]', ['--json', '--no-color'], ['--mode', '--config', '--resource', '--table', '--event']],
+    ['history', 'fixbridge history <resource-arn> [options]', ['--table <name>', '--json', '--no-color'], ['--mode', '--config', '--resource', '--event']],
+    ['rollback', 'fixbridge rollback <change-id> [options]', ['--mode <mode>', '--table <name>', '--json', '--no-color'], ['--config', '--resource', '--event']],
+  ];
+  it.each(cases)('%s --help', async (name, usage, takes, doesNot) => {
+    const run = await cli([name, '--help']);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toContain(`Usage: ${usage}\n`);
+    for (const option of [...takes, '-h, --help']) expect(run.stdout).toContain(`  ${option} `);
+    for (const option of doesNot) expect(run.stdout).not.toContain(`${option} `);
+    expect(run.stdout).toMatch(/Exit codes: 0 /);
+    expect((await cli(['help', name])).stdout).toBe(run.stdout);
+    expect((await cli([name, '-h'])).stdout).toBe(run.stdout);
+  });
+
+  it('answers --help before checking anything else', async () => {
+    const run = await cli(['run', '--help', '--mode', 'fix']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Usage: fixbridge run ');
+  });
+});
+
+describe('usage errors: exit 2, one line naming the problem', () => {
+  it.each<[string[], RegExp]>([
+    [['list', '--resource', 'x'], /Unknown option '--resource' for "fixbridge list"/],
+    [['list', '--mode', 'auto'], /Unknown option '--mode' for "fixbridge list"/],
+    [['history', 'arn:aws:sqs:us-east-1:123456789012:q', '--config', 'c.json'], /Unknown option '--config' for "fixbridge history"/],
+    [['handle', '--event', 'e.json', '--table', 't'], /Unknown option '--table' for "fixbridge handle"/],
+    [['rollback', 'ch-1', '--resource', 'x'], /Unknown option '--resource' for "fixbridge rollback"/],
+    [['list', '--jsn'], /Unknown option '--jsn' .*did you mean --json\?/],
+    [['--json', 'list'], /Unknown option '--json' \(options go after the command/],
+    [['fix'], /unknown command "fix" \(commands: handle, run, list, history, rollback/],
+    [['help', 'fix'], /unknown command "fix"/],
+    [['handle'], /handle needs --event <file>/],
+    [['handle', '--event'], /--event <file\|-> needs a value/],
+    [['run'], /run needs <remediation-id\|control-id>/],
+    [['run', 'a', 'b', '--resource', 'x'], /run needs exactly one <remediation-id\|control-id>, got "a b"/],
+    [['history'], /history needs <resource-arn>/],
+    [['rollback'], /rollback needs <change-id>/],
+    [['list', 'extra'], /list takes no arguments, got "extra"/],
+  ])('fixbridge %j', async (args, message) => {
+    expectUsageError(await cli(args), message);
+  });
+});
+
+describe('fixbridge --version', () => {
+  it('prints the version of packages/cli/package.json', async () => {
+    for (const flag of ['--version', '-v']) {
+      const run = await cli([flag]);
+      expect(run).toEqual({ code: 0, stdout: `${CLI_VERSION}\n`, stderr: '' });
+    }
+  });
+});
