@@ -5,10 +5,19 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { main, type Io } from '../../packages/cli/src/main';
 import { cli, ROOT } from '../support/aws';
 
 const COMMANDS = ['handle', 'run', 'list', 'history', 'rollback'] as const;
 const CLI_VERSION = (JSON.parse(readFileSync(join(ROOT, 'packages/cli/package.json'), 'utf8')) as { version: string }).version;
+
+/** Run the CLI in-process with parts of the Io replaced (an empty environment unless given). */
+async function withIo(args: string[], io: Partial<Io>) {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(args, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), readStdin: async () => '', isTTY: false, env: {}, ...io });
+  return { code, stdout, stderr };
+}
 
 /** One line on stderr, `fixbridge: error: …`, nothing on stdout, exit 2. */
 function expectUsageError(run: { code: number; stdout: string; stderr: string }, message: RegExp) {
@@ -97,5 +106,36 @@ describe('fixbridge --version', () => {
       const run = await cli([flag]);
       expect(run).toEqual({ code: 0, stdout: `${CLI_VERSION}\n`, stderr: '' });
     }
+  });
+});
+
+describe('internal errors: exit 3, one line, the stack only with FIXBRIDGE_DEBUG', () => {
+  const eio = () => Object.assign(new Error('read EIO'), { code: 'EIO' });
+
+  it('a failure reading the event from stdin', async () => {
+    const run = await withIo(['handle', '--event', '-'], { readStdin: () => Promise.reject(eio()) });
+    expect(run).toEqual({ code: 3, stdout: '', stderr: 'fixbridge: internal error: read EIO\n' });
+  });
+
+  it('a stdout that cannot be written (a closed pipe)', async () => {
+    const stdout = () => {
+      throw Object.assign(new Error('write EPIPE'), { code: 'EPIPE' });
+    };
+    expect(await withIo(['list'], { stdout })).toMatchObject({ code: 3, stderr: 'fixbridge: internal error: write EPIPE\n' });
+  });
+
+  it('prints the stack when FIXBRIDGE_DEBUG is set', async () => {
+    const run = await withIo(['handle', '--event', '-'], { readStdin: () => Promise.reject(eio()), env: { FIXBRIDGE_DEBUG: '1' } });
+    expect(run.code).toBe(3);
+    const [first, ...stack] = run.stderr.trim().split('\n');
+    expect(first).toBe('fixbridge: internal error: read EIO');
+    expect(stack[0]).toBe('Error: read EIO');
+    expect(stack.slice(1).every((line) => /^\s+at /.test(line))).toBe(true);
+  });
+
+  it('bad input is still exit 2, not 3', async () => {
+    const run = await withIo(['handle', '--event', '-'], { readStdin: async () => '{"version":' });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^fixbridge: error: event on stdin/);
   });
 });

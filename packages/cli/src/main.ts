@@ -2,7 +2,8 @@
  * The `fixbridge` command: builds the program from the commands in ./commands (one file each) and
  * dispatches. Commander parses; nothing here calls process.exit, and every usage error becomes
  * one line `fixbridge: error: <message>` on stderr with exit code 2.
- * Exit codes: 0 nothing failed, 1 a result failed, 2 bad input (nothing was changed).
+ * Exit codes: 0 nothing failed, 1 a result failed, 2 bad input (nothing was changed), 3 an
+ * internal error: anything thrown that is not an InputError (one line; the stack with FIXBRIDGE_DEBUG).
  */
 import { Command, CommanderError } from 'commander';
 import { describeError, InputError } from '@fixbridge/core';
@@ -40,14 +41,16 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
   } catch (err) {
     if (err instanceof CommanderError && INFO_CODES.has(err.code)) return err.exitCode;
     if (err instanceof InputError) {
-      io.stderr(`fixbridge: error: ${err.message}\n`);
+      io.stderr(`fixbridge: error: ${oneLine(err.message)}\n`);
       return 2;
     }
-    io.stderr(`fixbridge: unexpected error: ${describeError(err)}\n`);
+    io.stderr(`fixbridge: internal error: ${oneLine(describeError(err))}\n`);
     if (envOf(io).FIXBRIDGE_DEBUG && err instanceof Error) io.stderr(`${err.stack}\n`);
-    return 1;
+    return 3;
   }
 }
+
+const oneLine = (text: string) => text.replace(/\s*\n\s*/g, ' ');
 
 function buildProgram(io: Io, done: Done): Command {
   const program = new Command('fixbridge')
@@ -124,6 +127,6 @@ function usageMessage(err: CommanderError, cmd: Command): string {
     case 'commander.help':
       return `a command is needed (${seeHelp})`;
     default:
-      return `${text.replace(/\s*\n\s*/g, ' ')} (${seeHelp})`;
+      return `${text} (${seeHelp})`;
   }
 }

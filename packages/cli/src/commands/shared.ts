@@ -14,8 +14,8 @@ export interface OutputOptions {
 }
 
 /** The exit codes of a command that prints results, and of one that only reads. */
-export const EXIT_CODES = 'Exit codes: 0 nothing failed, 1 some result failed, 2 bad input (nothing was changed).';
-export const EXIT_CODES_READ = 'Exit codes: 0 printed, 2 bad input.';
+export const EXIT_CODES = 'Exit codes: 0 nothing failed, 1 some result failed, 2 bad input (nothing was changed), 3 internal error.';
+export const EXIT_CODES_READ = 'Exit codes: 0 printed, 2 bad input, 3 internal error.';
 
 /** The value of `--mode`, checked in the action (so `--help` still wins over a bad value). */
 export function parseMode(value: string | undefined): Mode | undefined {
