@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main, type Io } from '../../packages/cli/src/main';
-import { cli, ROOT } from '../support/aws';
+import { cli, ROOT, spawnCli } from '../support/aws';
 
 const COMMANDS = ['handle', 'run', 'list', 'history', 'rollback'] as const;
 const CLI_VERSION = (JSON.parse(readFileSync(join(ROOT, 'packages/cli/package.json'), 'utf8')) as { version: string }).version;
@@ -137,5 +137,38 @@ describe('internal errors: exit 3, one line, the stack only with FIXBRIDGE_DEBUG
     const run = await withIo(['handle', '--event', '-'], { readStdin: async () => '{"version":' });
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/^fixbridge: error: event on stdin/);
+  });
+});
+
+describe('colour', () => {
+  const coloured = (stdout: string) => stdout.includes('\u001b[');
+  it.each<[string, boolean, Record<string, string>, string[], boolean]>([
+    ['plain on a pipe', false, {}, [], false],
+    ['coloured on a terminal', true, {}, [], true],
+    ['plain on a terminal with --no-color', true, {}, ['--no-color'], false],
+    ['plain on a terminal with NO_COLOR', true, { NO_COLOR: '1' }, [], false],
+    ['coloured on a terminal with an empty NO_COLOR', true, { NO_COLOR: '' }, [], true],
+    ['coloured on a pipe with FORCE_COLOR', false, { FORCE_COLOR: '1' }, [], true],
+    ['plain on a pipe with FORCE_COLOR=0', false, { FORCE_COLOR: '0' }, [], false],
+    ['plain with FORCE_COLOR and NO_COLOR', false, { FORCE_COLOR: '1', NO_COLOR: '1' }, [], false],
+    ['plain with FORCE_COLOR and --no-color', false, { FORCE_COLOR: '1' }, ['--no-color'], false],
+  ])('%s', async (_name, isTTY, env, flags, expected) => {
+    const run = await withIo(['list', ...flags], { isTTY, env });
+    expect(run.code).toBe(0);
+    expect(coloured(run.stdout)).toBe(expected);
+    expect(run.stdout.replace(/\u001b\[\d+m/g, '')).toBe((await cli(['list'])).stdout);
+  });
+
+  it('FORCE_COLOR colours the real binary writing to a pipe, and NO_COLOR beats it', async () => {
+    const forced = await spawnCli(['list'], '', { FORCE_COLOR: '1', NO_COLOR: '' });
+    expect(forced.stdout).toMatch(/^\u001b\[1mREMEDIATION/);
+    const both = await spawnCli(['list'], '', { FORCE_COLOR: '1', NO_COLOR: '1' });
+    expect(both.stdout).toMatch(/^REMEDIATION/);
+  });
+
+  it('JSON is never coloured', async () => {
+    const run = await withIo(['list', '--json'], { isTTY: true, env: { FORCE_COLOR: '1' } });
+    expect(coloured(run.stdout)).toBe(false);
+    expect(JSON.parse(run.stdout)).toHaveProperty('remediations');
   });
 });

@@ -23,6 +23,7 @@ const HEADER = `fixbridge ${CLI_VERSION} — safe, automated remediation for AWS
 const FOOTER = `
 Each command has its own options: "fixbridge <command> --help" (or "fixbridge help <command>").
 AWS access uses the standard SDK settings: AWS_REGION, AWS_ENDPOINT_URL, the credentials chain.
+Colour only on a terminal; FORCE_COLOR=1 forces it, NO_COLOR=1 or --no-color turn it off (and win).
 ${EXIT_CODES}`;
 
 /** Help, version: commander's own exits, with code 0. */

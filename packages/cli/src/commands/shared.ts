@@ -42,11 +42,22 @@ export function jsonOption(document: string): Option {
 }
 
 export function noColorOption(): Option {
-  return new Option('--no-color', 'never colour the output (colour is only used on a terminal; NO_COLOR is honoured)');
+  return new Option('--no-color', 'never colour the output (colour is used on a terminal or with FORCE_COLOR; NO_COLOR also turns it off)');
+}
+
+/**
+ * Colour: never with --no-color or a non-empty NO_COLOR; always with FORCE_COLOR set (to anything
+ * but "", "0" or "false"), even when stdout is not a terminal; otherwise only on a terminal.
+ */
+export function colorEnabled(io: Io, opts: OutputOptions): boolean {
+  const env = envOf(io);
+  if (!opts.color || env.NO_COLOR) return false;
+  if (env.FORCE_COLOR && env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false') return true;
+  return io.isTTY;
 }
 
 export function styleFor(io: Io, opts: OutputOptions): Style {
-  return { color: io.isTTY && opts.color && !envOf(io).NO_COLOR };
+  return { color: colorEnabled(io, opts) };
 }
 
 export async function loadConfig(path: string | undefined): Promise<EngineConfig> {
