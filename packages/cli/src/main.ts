@@ -7,6 +7,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { describeError, InputError } from '@fixbridge/core';
+import { completionCommand } from './commands/completion';
 import { handleCommand } from './commands/handle';
 import { historyCommand } from './commands/history';
 import { listCommand } from './commands/list';
@@ -64,7 +65,7 @@ function buildProgram(io: Io, done: Done): Command {
       // The overview: one line per command, as it is typed.
       subcommandTerm: (cmd) => `fixbridge ${cmd.name()} ${cmd.usage().replace(/ ?\[options\]$/, '')}`.trimEnd(),
     });
-  for (const command of [handleCommand, runCommand, listCommand, historyCommand, rollbackCommand]) program.addCommand(command(io, done));
+  for (const command of [handleCommand, runCommand, listCommand, historyCommand, rollbackCommand, completionCommand]) program.addCommand(command(io, done));
   program.addCommand(
     new Command('help')
       .summary('show this overview, or the help of one command')
