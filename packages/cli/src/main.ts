@@ -15,6 +15,7 @@ import { rollbackCommand } from './commands/rollback';
 import { runCommand } from './commands/run';
 import { EXIT_CODES, type Done } from './commands/shared';
 import { defaultIo, envOf, type Io } from './io';
+import { unknownCommand, usageMessage } from './usage';
 import { CLI_VERSION } from './version';
 
 export type { Io } from './io';
@@ -93,42 +94,4 @@ function buildProgram(io: Io, done: Done): Command {
       });
   }
   return program;
-}
-
-function unknownCommand(program: Command, name: string): string {
-  const names = program.commands.map((c) => c.name()).filter((n) => n !== 'help');
-  return `unknown command "${name}" (commands: ${names.join(', ')}; see "fixbridge --help")`;
-}
-
-/** Commander's error for `cmd`, as our one line (the tests and scripts match some of these texts). */
-function usageMessage(err: CommanderError, cmd: Command): string {
-  const root = cmd.parent ?? cmd;
-  const where = cmd.parent ? `fixbridge ${cmd.name()}` : 'fixbridge';
-  const seeHelp = `see "${where} --help"`;
-  const text = err.message.replace(/^error: /, '');
-  const quoted = /'([^']*)'/.exec(text)?.[1] ?? '';
-  const suggestion = /\(Did you mean (.+)\?\)/.exec(text)?.[1];
-  const usage = `fixbridge ${cmd.name()} ${cmd.usage().replace(/ ?\[options\]$/, '')}`;
-  const expected = cmd.registeredArguments.filter((a) => a.required);
-  switch (err.code) {
-    case 'commander.unknownCommand':
-      return unknownCommand(root, quoted);
-    case 'commander.unknownOption': {
-      if (cmd.parent) return `Unknown option '${quoted}' for "${where}" (${suggestion ? `did you mean ${suggestion}? ` : ''}${seeHelp})`;
-      const elsewhere = root.commands.some((c) => c.options.some((o) => o.long === quoted || o.short === quoted));
-      return `Unknown option '${quoted}' (${elsewhere ? 'options go after the command; ' : ''}${seeHelp})`;
-    }
-    case 'commander.excessArguments':
-      return expected.length === 0
-        ? `${cmd.name()} takes no arguments, got "${cmd.args.join(' ')}"`
-        : `${cmd.name()} needs exactly ${expected.length === 1 ? 'one' : expected.length} ${expected.map((a) => `<${a.name()}>`).join(' ')}, got "${cmd.args.join(' ')}" (usage: ${usage})`;
-    case 'commander.missingArgument':
-      return `${cmd.name()} needs ${expected.map((a) => `<${a.name()}>`).join(' ')} (usage: ${usage})`;
-    case 'commander.optionMissingArgument':
-      return `${quoted} needs a value (${seeHelp})`;
-    case 'commander.help':
-      return `a command is needed (${seeHelp})`;
-    default:
-      return `${text} (${seeHelp})`;
-  }
 }
