@@ -73,6 +73,15 @@ export interface CliRun {
   stderr: string;
 }
 
+/**
+ * The runner's environment without the colour switches: a developer's (or CI's) FORCE_COLOR or
+ * NO_COLOR must not change what the CLI prints in a test. Read at each call (tests set variables).
+ */
+function cliEnv(): Record<string, string | undefined> {
+  const { FORCE_COLOR: _force, NO_COLOR: _no, ...env } = process.env;
+  return env;
+}
+
 /** Run the CLI in-process (same code path as the binary, much faster). */
 export async function cli(args: string[], stdin = '', clients?: ClientPool): Promise<CliRun> {
   let stdout = '';
@@ -82,6 +91,7 @@ export async function cli(args: string[], stdin = '', clients?: ClientPool): Pro
     stderr: (s) => (stderr += s),
     readStdin: async () => stdin,
     isTTY: false,
+    env: cliEnv(),
     ...(clients ? { clients } : {}),
   });
   return { code, stdout, stderr };
@@ -98,7 +108,7 @@ export async function cliResults(args: string[], expectCode = 0): Promise<Result
 export function spawnCli(args: string[], stdin?: string, env: Record<string, string> = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(ROOT, 'packages/cli/bin/fixbridge.js'), ...args], {
-      env: { ...process.env, ...env },
+      env: { ...cliEnv(), ...env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';

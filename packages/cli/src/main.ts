@@ -1,194 +1,97 @@
 /**
- * The `fixbridge` command: process an EventBridge event, run a runbook by hand, list the catalog.
- * Exit codes: 0 nothing failed, 1 a result failed, 2 bad input (nothing was changed).
+ * The `fixbridge` command: builds the program from the commands in ./commands (one file each) and
+ * dispatches. Commander parses; nothing here calls process.exit, and every usage error becomes
+ * one line `fixbridge: error: <message>` on stderr with exit code 2.
+ * Exit codes: 0 nothing failed, 1 a result failed, 2 bad input (nothing was changed), 3 an
+ * internal error: anything thrown that is not an InputError (one line; the stack with FIXBRIDGE_DEBUG).
  */
-import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
-import {
-  CATALOG,
-  ClientPool,
-  controlLabels,
-  defaultConfig,
-  describeError,
-  hasFailure,
-  InputError,
-  loadConfigFile,
-  MODES,
-  parseEventText,
-  handle,
-  permissionsOf,
-  routeRunbook,
-  run,
-  VERSION,
-  type EngineConfig,
-  type EngineDeps,
-  type Mode,
-  type Result,
-} from '@fixbridge/core';
-import { formatCatalog, formatResults, type Style } from './format';
-import { historyCommand, rollbackCommand } from './history';
+import { Command, CommanderError } from 'commander';
+import { describeError, InputError } from '@fixbridge/core';
+import { completionCommand } from './commands/completion';
+import { handleCommand } from './commands/handle';
+import { historyCommand } from './commands/history';
+import { listCommand } from './commands/list';
+import { rollbackCommand } from './commands/rollback';
+import { runCommand } from './commands/run';
+import { EXIT_CODES, type Done } from './commands/shared';
+import { defaultIo, envOf, type Io } from './io';
+import { unknownCommand, usageMessage } from './usage';
+import { CLI_VERSION } from './version';
 
-const USAGE = `fixbridge ${VERSION} — safe, automated remediation for AWS SQS, SNS and Amazon MQ
+export type { Io } from './io';
 
-Usage:
-  fixbridge handle --event <file|->                            process one EventBridge event (or runbook request)
-  fixbridge run <remediation-id|control-id> --resource <arn>   run a runbook by hand
-  fixbridge list                                               show the catalog
-  fixbridge history <resource-arn> [--table <name>]            the deployed engine's changes to a resource
-  fixbridge rollback <change-id> [--table <name>]              restore a change's "before" (dry-run unless --mode auto)
+const HEADER = `fixbridge ${CLI_VERSION} — safe, automated remediation for AWS SQS, SNS and Amazon MQ\n`;
 
-Options:
-  --mode dry-run|approval|auto   override every configured mode (default: config, else dry-run)
-  --config <file>                engine config JSON (see README "Configuration")
-  --table <name>                 history table (default: FIXBRIDGE_HISTORY_TABLE)
-  --json                         print {"results":[...]} (or the catalog) as JSON on stdout
-  --no-color                     never colour the output
-  -h, --help                     show this help
-  -v, --version                  show the version
-
+const FOOTER = `
+Each command has its own options: "fixbridge <command> --help" (or "fixbridge help <command>").
 AWS access uses the standard SDK settings: AWS_REGION, AWS_ENDPOINT_URL, the credentials chain.
-Exit codes: 0 nothing failed, 1 some result failed, 2 bad input (nothing was changed).
-`;
+Colour only on a terminal; FORCE_COLOR=1 forces it, NO_COLOR=1 or --no-color turn it off (and win).
+${EXIT_CODES}`;
 
-const OPTIONS = {
-  event: { type: 'string' },
-  resource: { type: 'string' },
-  mode: { type: 'string' },
-  config: { type: 'string' },
-  table: { type: 'string' },
-  json: { type: 'boolean' },
-  'no-color': { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-  version: { type: 'boolean', short: 'v' },
-} as const;
-
-export interface Io {
-  stdout: (s: string) => void;
-  stderr: (s: string) => void;
-  readStdin: () => Promise<string>;
-  isTTY: boolean;
-  /** Builds the engine's AWS access; tests may replace it. */
-  clients?: ClientPool;
-}
-
-const defaultIo: Io = {
-  stdout: (s) => process.stdout.write(s),
-  stderr: (s) => process.stderr.write(s),
-  readStdin: async () => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks).toString('utf8');
-  },
-  isTTY: Boolean(process.stdout.isTTY),
-};
+/** Help, version: commander's own exits, with code 0. */
+const INFO_CODES = new Set(['commander.helpDisplayed', 'commander.help', 'commander.version']);
 
 export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
+  let code = 0;
+  const program = buildProgram(io, (c) => (code = c));
   try {
-    return await dispatch(argv, io);
-  } catch (err) {
-    if (err instanceof InputError) {
-      io.stderr(`fixbridge: error: ${err.message}\n`);
+    if (argv.length === 0) {
+      program.outputHelp();
       return 2;
     }
-    io.stderr(`fixbridge: unexpected error: ${describeError(err)}\n`);
-    if (process.env.FIXBRIDGE_DEBUG && err instanceof Error) io.stderr(`${err.stack}\n`);
-    return 1;
-  }
-}
-
-async function dispatch(argv: string[], io: Io): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+    await program.parseAsync(argv, { from: 'user' });
+    return code;
   } catch (err) {
-    throw new InputError(`${(err as Error).message.split('\n')[0]} (see "fixbridge --help")`);
-  }
-  const { values, positionals } = parsed;
-  if (values.version) {
-    io.stdout(`${VERSION}\n`);
-    return 0;
-  }
-  const [command, ...rest] = positionals;
-  if (values.help || !command || command === 'help') {
-    io.stdout(USAGE);
-    return command || values.help ? 0 : 2;
-  }
-  const style: Style = { color: io.isTTY && !values['no-color'] && !process.env.NO_COLOR };
-  const mode = parseMode(values.mode);
-
-  switch (command) {
-    case 'list': {
-      expectNoArgs('list', rest);
-      if (values.json) {
-        const remediations = CATALOG.map((r) => ({
-          id: r.id,
-          title: r.title,
-          resourceType: r.kind.type,
-          controls: controlLabels(r),
-          securityHub: r.controls.securityHub,
-          qualys: r.controls.qualys,
-          seeds: r.controls.seeds,
-          risk: r.risk,
-          permissions: permissionsOf(r),
-        }));
-        io.stdout(JSON.stringify({ remediations }, null, 2) + '\n');
-      } else io.stdout(formatCatalog(CATALOG, style));
-      return 0;
+    if (err instanceof CommanderError && INFO_CODES.has(err.code)) return err.exitCode;
+    if (err instanceof InputError) {
+      io.stderr(`fixbridge: error: ${oneLine(err.message)}\n`);
+      return 2;
     }
-    case 'handle': {
-      expectNoArgs('handle', rest);
-      if (!values.event) throw new InputError('handle needs --event <file> (or --event - to read stdin)');
-      const config = await loadConfig(values.config);
-      const text = values.event === '-' ? await io.readStdin() : await readEventFile(values.event);
-      const trigger = parseEventText(text, values.event === '-' ? 'event on stdin' : `event file ${values.event}`);
-      const results = await handle(trigger, deps(config, mode, io));
-      return report(results, values.json, style, io);
-    }
-    case 'run': {
-      if (rest.length !== 1) throw new InputError('run needs exactly one remediation id or control id, e.g. "fixbridge run sqs-require-tls --resource <arn>"');
-      if (!values.resource) throw new InputError('run needs --resource <arn>');
-      const config = await loadConfig(values.config);
-      const items = routeRunbook(rest[0]!, values.resource);
-      const results = await run(items, deps(config, mode, io));
-      return report(results, values.json, style, io);
-    }
-    case 'history':
-      return historyCommand(rest, { table: values.table, json: values.json }, io);
-    case 'rollback':
-      return rollbackCommand(rest, { table: values.table, json: values.json, mode }, style, io);
-    default:
-      throw new InputError(`unknown command "${command}" (commands: handle, run, list, history, rollback; see "fixbridge --help")`);
+    io.stderr(`fixbridge: internal error: ${oneLine(describeError(err))}\n`);
+    if (envOf(io).FIXBRIDGE_DEBUG && err instanceof Error) io.stderr(`${err.stack}\n`);
+    return 3;
   }
 }
 
-function parseMode(value: string | undefined): Mode | undefined {
-  if (value === undefined) return undefined;
-  if (!(MODES as readonly string[]).includes(value)) throw new InputError(`--mode must be one of ${MODES.join(', ')}, not "${value}"`);
-  return value as Mode;
-}
+const oneLine = (text: string) => text.replace(/\s*\n\s*/g, ' ');
 
-function expectNoArgs(command: string, rest: string[]): void {
-  if (rest.length) throw new InputError(`${command} takes no arguments, got "${rest.join(' ')}"`);
-}
-
-async function loadConfig(path: string | undefined): Promise<EngineConfig> {
-  return path ? loadConfigFile(path) : defaultConfig();
-}
-
-async function readEventFile(path: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (err) {
-    throw new InputError(`event file ${path}: cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+function buildProgram(io: Io, done: Done): Command {
+  const program = new Command('fixbridge')
+    .usage('<command> [options]')
+    .version(CLI_VERSION, '-v, --version', 'show the version')
+    .helpCommand(false)
+    .addHelpText('beforeAll', HEADER)
+    .addHelpText('after', FOOTER)
+    .configureHelp({
+      // The overview: one line per command, as it is typed.
+      subcommandTerm: (cmd) => `fixbridge ${cmd.name()} ${cmd.usage().replace(/ ?\[options\]$/, '')}`.trimEnd(),
+    });
+  for (const command of [handleCommand, runCommand, listCommand, historyCommand, rollbackCommand, completionCommand]) program.addCommand(command(io, done));
+  program.addCommand(
+    new Command('help')
+      .summary('show this overview, or the help of one command')
+      .usage('[command]')
+      .argument('[command]', 'a command name')
+      .action((name: string | undefined) => {
+        const target = name === undefined ? program : program.commands.find((c) => c.name() === name);
+        if (!target) throw new InputError(unknownCommand(program, name!));
+        target.outputHelp();
+        done(0);
+      }),
+  );
+  for (const cmd of [program, ...program.commands]) {
+    cmd
+      .helpOption('-h, --help', 'show this help')
+      .showSuggestionAfterError(true)
+      .configureOutput({
+        writeOut: (s) => io.stdout(s),
+        writeErr: () => {}, // only commander's error reports and help-on-error use it: we print one line instead
+        outputError: () => {},
+      })
+      .exitOverride((err) => {
+        if (INFO_CODES.has(err.code) && err.exitCode === 0) throw err;
+        throw new InputError(usageMessage(err, cmd));
+      });
   }
-}
-
-function deps(config: EngineConfig, modeOverride: Mode | undefined, io: Io): EngineDeps {
-  const pool = io.clients ?? new ClientPool();
-  return { config, modeOverride, clientsFor: (ref) => pool.get(ref.region) };
-}
-
-function report(results: Result[], json: boolean | undefined, style: Style, io: Io): number {
-  io.stdout(json ? JSON.stringify({ results }, null, 2) + '\n' : formatResults(results, style));
-  return hasFailure(results) ? 1 : 0;
+  return program;
 }

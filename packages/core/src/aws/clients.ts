@@ -5,13 +5,15 @@ import { MqClient } from '@aws-sdk/client-mq';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient, type SQSClientConfig } from '@aws-sdk/client-sqs';
 import { STSClient } from '@aws-sdk/client-sts';
+import pkg from '../../package.json' with { type: 'json' };
 
 /**
  * The marker every SDK client the engine creates adds to its user agent. CloudTrail records it in
  * `userAgent`, and the router skips events carrying it, so the engine never reacts to its own writes.
  */
 export const USER_AGENT_MARKER = 'fixbridge';
-export const VERSION = '0.1.0';
+/** The engine's version (its package's), in the user agent of every call it makes. */
+export const VERSION: string = pkg.version;
 
 export interface Clients {
   region: string;
