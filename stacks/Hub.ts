@@ -103,12 +103,15 @@ export function hubStack(settings: HubSettings) {
     parameter.grantRead(workerRole);
 
     const common = { runtime: RUNTIME, architecture: 'arm_64', nodejs: NODEJS } as const;
+    // The SDK's standard retry settings: adaptive, so throttling slows the engine instead of failing it.
+    const retries = { AWS_RETRY_MODE: 'adaptive' };
     const router = new SstFunction(stack, 'Router', {
       ...common,
       ...FUNCTIONS.router,
-      environment: { [ENV.configParameter]: parameter.parameterName, [ENV.workQueueUrl]: work.queueUrl },
+      environment: { ...retries, [ENV.configParameter]: parameter.parameterName, [ENV.workQueueUrl]: work.queueUrl },
     });
     const engineEnv = {
+      ...retries,
       [ENV.configParameter]: parameter.parameterName,
       [ENV.historyTable]: history.tableName,
       [ENV.historyRetentionDays]: String(settings.historyRetentionDays),
