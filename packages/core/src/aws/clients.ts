@@ -5,7 +5,7 @@ import { MqClient } from '@aws-sdk/client-mq';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient, type SQSClientConfig } from '@aws-sdk/client-sqs';
 import { STSClient } from '@aws-sdk/client-sts';
-import pkg from '../../package.json' with { type: 'json' };
+import pkg from '../../package.json';
 
 /**
  * The marker every SDK client the engine creates adds to its user agent. CloudTrail records it in
@@ -57,7 +57,9 @@ export function createClients(opts: ClientOptions): Clients {
   const common = { ...clientConfig(opts.region), region: opts.region, ...(opts.credentials ? { credentials: opts.credentials } : {}) };
   return {
     region: opts.region,
-    sqs: new SQSClient(common),
+    // Always the resolved endpoint (regional, AWS_ENDPOINT_URL or a VPC endpoint), never the host of
+    // a queue URL an event or a listing carried.
+    sqs: new SQSClient({ ...common, useQueueUrlAsEndpoint: false }),
     sns: new SNSClient(common),
     kms: new KMSClient(common),
     mq: new MqClient(common),
