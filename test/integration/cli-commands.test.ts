@@ -5,9 +5,10 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { main, type Io } from '../../packages/cli/src/main';
 import { cli, ROOT, spawnCli, tempFile } from '../support/aws';
+import { onEmulator } from '../support/projects';
 
 const COMMANDS = ['handle', 'run', 'list', 'history', 'rollback'] as const;
 const CLI_VERSION = (JSON.parse(readFileSync(join(ROOT, 'packages/cli/package.json'), 'utf8')) as { version: string }).version;
@@ -29,7 +30,7 @@ function expectUsageError(run: { code: number; stdout: string; stderr: string },
   expect(run.stderr).toMatch(message);
 }
 
-describe('fixbridge --help', () => {
+onEmulator('fixbridge --help', () => {
   it('prints the overview with one line per command, on stdout, exit 0', async () => {
     const run = await cli(['--help']);
     expect(run.code).toBe(0);
@@ -51,7 +52,7 @@ describe('fixbridge --help', () => {
   });
 });
 
-describe('each command has its own help', () => {
+onEmulator('each command has its own help', () => {
   // The options each command takes, and some it does not.
   const cases: [string, string, string[], string[]][] = [
     ['handle', 'fixbridge handle --event <file|-> [options]', ['--event <file|->', '--mode <mode>', '--config <file>', '--json', '--no-color'], ['--resource', '--table']],
@@ -79,7 +80,7 @@ describe('each command has its own help', () => {
   });
 });
 
-describe('usage errors: exit 2, one line naming the problem', () => {
+onEmulator('usage errors: exit 2, one line naming the problem', () => {
   it.each<[string[], RegExp]>([
     [['list', '--resource', 'x'], /Unknown option '--resource' for "fixbridge list"/],
     [['list', '--mode', 'auto'], /Unknown option '--mode' for "fixbridge list"/],
@@ -103,7 +104,7 @@ describe('usage errors: exit 2, one line naming the problem', () => {
   });
 });
 
-describe('fixbridge --version', () => {
+onEmulator('fixbridge --version', () => {
   it('prints the version of packages/cli/package.json', async () => {
     for (const flag of ['--version', '-v']) {
       const run = await cli([flag]);
@@ -112,7 +113,7 @@ describe('fixbridge --version', () => {
   });
 });
 
-describe('internal errors: exit 3, one line, the stack only with FIXBRIDGE_DEBUG', () => {
+onEmulator('internal errors: exit 3, one line, the stack only with FIXBRIDGE_DEBUG', () => {
   const eio = () => Object.assign(new Error('read EIO'), { code: 'EIO' });
 
   it('a failure reading the event from stdin', async () => {
@@ -143,7 +144,7 @@ describe('internal errors: exit 3, one line, the stack only with FIXBRIDGE_DEBUG
   });
 });
 
-describe('colour', () => {
+onEmulator('colour', () => {
   const coloured = (stdout: string) => stdout.includes('\u001b[');
   it.each<[string, boolean, Record<string, string>, string[], boolean]>([
     ['plain on a pipe', false, {}, [], false],
@@ -176,7 +177,7 @@ describe('colour', () => {
   });
 });
 
-describe('fixbridge completion', () => {
+onEmulator('fixbridge completion', () => {
   const has = (shell: string) => spawnSync(shell, ['-c', 'exit 0']).status === 0;
 
   /** What bash's completion offers for the words typed so far (the last one is being completed). */

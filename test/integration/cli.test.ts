@@ -2,14 +2,15 @@
  * The `fixbridge` command as a user runs it: events from files and stdin, the JSON contract,
  * human output, exit codes, and bad input that changes nothing.
  */
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { cli, createQueue, queueAttributes, spawnCli, tempFile, uniqueName } from '../support/aws';
 import { sqsCloudTrailEvent, sqsFindingEvent } from '../support/fixtures';
 import { remediationsForType, STATUSES, type Result } from '@fixbridge/core';
+import { onEmulator } from '../support/projects';
 
 const parse = (stdout: string) => (JSON.parse(stdout) as { results: Result[] }).results;
 
-describe('fixbridge handle', () => {
+onEmulator('fixbridge handle', () => {
   it('processes a CreateQueue event through every SQS remediation, dry-run then auto', async () => {
     const q = await createQueue(uniqueName('ct'), { SqsManagedSseEnabled: 'false' });
     const event = tempFile('event.json', sqsCloudTrailEvent(q.name, 'CreateQueue'));
@@ -87,7 +88,7 @@ describe('fixbridge handle', () => {
   });
 });
 
-describe('bad input: exit 2, one line, no stack trace, nothing changed', () => {
+onEmulator('bad input: exit 2, one line, no stack trace, nothing changed', () => {
   it.each<[string, () => Promise<string[]>, RegExp]>([
     ['malformed JSON', async () => ['handle', '--event', tempFile('e.json', '{"version": "0",')], /is not valid JSON/],
     ['an event of no known shape', async () => ['handle', '--event', tempFile('e.json', { version: '0', id: '1', 'detail-type': 'Object Created', source: 'aws.s3', account: '123456789012', time: 't', region: 'us-east-1', resources: [], detail: {} })], /unknown shape/],
@@ -118,7 +119,7 @@ describe('bad input: exit 2, one line, no stack trace, nothing changed', () => {
   });
 });
 
-describe('fixbridge list', () => {
+onEmulator('fixbridge list', () => {
   it('prints the catalog as JSON with controls, risk and permissions', async () => {
     const run = await cli(['list', '--json']);
     const { remediations } = JSON.parse(run.stdout) as { remediations: { id: string; controls: string[]; risk: string; permissions: string[] }[] };

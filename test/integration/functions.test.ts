@@ -9,7 +9,7 @@ import { BatchUpdateFindingsCommand, SecurityHubClient } from '@aws-sdk/client-s
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ClientPool, remediationsForType, type Result } from '@fixbridge/core';
 import { HistoryStore, messageGroupId, sweepItems, toWorkMessage } from '@fixbridge/core/hub';
 import { createRouter } from '../../packages/functions/src/router';
@@ -19,16 +19,17 @@ import { engineRuntime } from '../../packages/functions/src/engine-runtime';
 import { routerRuntime } from '../../packages/functions/src/runtime';
 import { createQueue, queueAttributes, REGION, ROOT, uniqueName } from '../support/aws';
 import { createHub, eventFor, lambdaContext, receiveAll, sqsEvent } from '../support/deploy';
+import { onEmulator } from '../support/projects';
 
 const fixture = (name: string) => JSON.parse(readFileSync(join(ROOT, 'test/fixtures', name), 'utf8')) as object;
 const FIXTURE_ARN = 'arn:aws:sqs:us-east-1:123456789012:orders';
 /** New queues get SSE-SQS by default (in AWS and the emulator). */
 const UNENCRYPTED = { SqsManagedSseEnabled: 'false' };
 
-const securityHub = mockClient(SecurityHubClient);
-afterAll(() => securityHub.restore());
+onEmulator('deployed engine', () => {
+  const securityHub = mockClient(SecurityHubClient);
+  afterAll(() => securityHub.restore());
 
-describe('deployed engine', () => {
   let hub: Awaited<ReturnType<typeof createHub>>;
   let router: ReturnType<typeof createRouter>;
   let worker: ReturnType<typeof createWorker>;

@@ -1,10 +1,11 @@
 /** `fixbridge history` and `fixbridge rollback` against the emulator's DynamoDB. */
 import { SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { ClientPool, defaultConfig, routeRunbook, type Mode } from '@fixbridge/core';
 import { deliver, HistoryStore, prepareRollback, type HistoryEntry } from '@fixbridge/core/hub';
 import { cli, cliResults, createQueue, queueAttributes, REGION, seedClients, uniqueName } from '../support/aws';
 import { createHistoryTable } from '../support/deploy';
+import { onEmulator } from '../support/projects';
 
 let table: string;
 let store: HistoryStore;
@@ -18,12 +19,15 @@ async function applied(remediation: string, arn: string, mode: Mode = 'auto'): P
   return outcome!.changeId!;
 }
 
-beforeAll(async () => {
+/** A new history table for the suite (in a beforeAll of the suite: the unit project has no emulator). */
+async function openTable(): Promise<void> {
   table = await createHistoryTable();
   store = await HistoryStore.open({ table, region: REGION });
-});
+}
 
-describe('fixbridge history', () => {
+onEmulator('fixbridge history', () => {
+  beforeAll(openTable);
+
   it('lists the changes of a resource, newest first', async () => {
     const q = await createQueue(uniqueName('hist'), { SqsManagedSseEnabled: 'false' });
     const first = await applied('sqs-encrypt-at-rest', q.arn);
@@ -46,7 +50,9 @@ describe('fixbridge history', () => {
   });
 });
 
-describe('fixbridge rollback', () => {
+onEmulator('fixbridge rollback', () => {
+  beforeAll(openTable);
+
   it('plans by default, restores with --mode auto, records the rollback, and refuses a second one', async () => {
     const q = await createQueue(uniqueName('rb'), { SqsManagedSseEnabled: 'false' });
     const id = await applied('sqs-encrypt-at-rest', q.arn);

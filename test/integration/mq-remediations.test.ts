@@ -7,13 +7,14 @@
  * six-hex broker ids and ARNs without the broker name (arn:aws:mq:<region>:<account>:broker:<id>).
  */
 import { DescribeBrokerCommand, MqClient } from '@aws-sdk/client-mq';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { cliRecorded, createKey, keyPolicy, tempFile } from '../support/aws';
 import { createBroker, describeBroker, findingEvent, mqCloudTrailEvent, writesIn } from '../support/sns-mq';
+import { onEmulator } from '../support/projects';
 
 const eventFile = (event: object) => tempFile('event.json', event);
 
-describe('mq-enable-logging', () => {
+onEmulator('mq-enable-logging', () => {
   it('is blocked, with the fix, when no CloudWatch Logs resource policy lets Amazon MQ write its logs', async () => {
     const region = 'eu-west-3'; // a region where no test puts the MQ logs policy (moto state is shared)
     const b = await createBroker('nologs', {}, { region, withLogsPolicy: false });
@@ -66,7 +67,7 @@ describe('mq-enable-logging', () => {
   });
 });
 
-describe('mq-auto-minor-version-upgrade', () => {
+onEmulator('mq-auto-minor-version-upgrade', () => {
   it('from a Security Hub MQ.3 finding: plans in dry-run, applies in auto', async () => {
     const b = await createBroker('amvu');
     const event = eventFile(findingEvent(b.arn, 'MQ.3'));
@@ -81,7 +82,7 @@ describe('mq-auto-minor-version-upgrade', () => {
   });
 });
 
-describe('report-only MQ remediations', () => {
+onEmulator('report-only MQ remediations', () => {
   it.each<[string, string]>([
     ['MQ.5', 'mq-active-standby'],
     ['Qualys:315', 'mq-no-public-access'],
@@ -101,7 +102,7 @@ describe('report-only MQ remediations', () => {
   });
 });
 
-describe('Amazon MQ CloudTrail events', () => {
+onEmulator('Amazon MQ CloudTrail events', () => {
   it('an UpdateBroker event (broker id only) runs every MQ remediation; results carry the real ARN', async () => {
     const b = await createBroker('ct', { PubliclyAccessible: true });
     const run = await cliRecorded(['handle', '--event', eventFile(mqCloudTrailEvent(b, 'UpdateBroker')), '--mode', 'auto']);

@@ -5,15 +5,16 @@
  */
 import { CloudWatchClient, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
 import { DisableKeyCommand } from '@aws-sdk/client-kms';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { createClients, snsTopic, type PolicyDocument } from '@fixbridge/core';
 import { ACCOUNT, cliRecorded, createKey, keyPolicy, REGION, seedClients, tempFile } from '../support/aws';
 import { createTopic, defaultTopicStatement, findingEvent, servicePublisher, setTopicPolicy, snsCloudTrailEvent, topicAttributes, writesIn } from '../support/sns-mq';
+import { onEmulator } from '../support/projects';
 
 const policyOf = async (arn: string): Promise<PolicyDocument> => JSON.parse((await topicAttributes(arn)).Policy!);
 const eventFile = (event: object) => tempFile('event.json', event);
 
-describe('sns-require-tls', () => {
+onEmulator('sns-require-tls', () => {
   it('dry-run plans, approval files, auto applies and verifies; nothing is written in the first two', async () => {
     const t = await createTopic('tls');
     const before = (await topicAttributes(t.arn)).Policy;
@@ -50,7 +51,7 @@ describe('sns-require-tls', () => {
   });
 });
 
-describe('sns-deny-http-subscriptions', () => {
+onEmulator('sns-deny-http-subscriptions', () => {
   it('appends the deny in auto mode and keeps every other statement', async () => {
     const t = await createTopic('http', { statements: (arn) => [servicePublisher(arn)] });
     const run = await cliRecorded(['run', 'sns-deny-http-subscriptions', '--resource', t.arn, '--mode', 'auto']);
@@ -73,7 +74,7 @@ describe('sns-deny-http-subscriptions', () => {
   });
 });
 
-describe('sns-block-public-access', () => {
+onEmulator('sns-block-public-access', () => {
   it('leaves the default topic policy alone (it is scoped by AWS:SourceOwner): compliant, byte-identical', async () => {
     const t = await createTopic('default-policy');
     const stored = (await topicAttributes(t.arn)).Policy;
@@ -99,7 +100,7 @@ describe('sns-block-public-access', () => {
   });
 });
 
-describe('sns-encrypt-at-rest', () => {
+onEmulator('sns-encrypt-at-rest', () => {
   const config = (kmsKeyId: string) => tempFile('config.json', { remediations: { 'sns-encrypt-at-rest': { kmsKeyId } } });
 
   it('is blocked without a configured key, naming the kmsKeyId setting (from a Security Hub SNS.1 finding)', async () => {
@@ -164,7 +165,7 @@ describe('sns-encrypt-at-rest', () => {
   });
 });
 
-describe('SNS CloudTrail events', () => {
+onEmulator('SNS CloudTrail events', () => {
   it('one SetTopicAttributes event runs every SNS remediation, each to its own status', async () => {
     const t = await createTopic('ct');
     const run = await cliRecorded(['handle', '--event', eventFile(snsCloudTrailEvent(t.arn)), '--mode', 'auto']);

@@ -4,8 +4,9 @@
  */
 import { DisableKeyCommand, ScheduleKeyDeletionCommand } from '@aws-sdk/client-kms';
 import { SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { ACCOUNT, cliRecorded, createKey, createQueue, keyPolicy, queueArn, queueAttributes, seedClients, tempFile, uniqueName } from '../support/aws';
+import { onEmulator } from '../support/projects';
 
 const WRITES = ['SetQueueAttributesCommand', 'CreateQueueCommand', 'TagQueueCommand'];
 const writesIn = (calls: string[]) => calls.filter((c) => WRITES.includes(c));
@@ -28,7 +29,7 @@ function snsProducerPolicy(arn: string, extra: object[] = []) {
   });
 }
 
-describe('sqs-require-tls', () => {
+onEmulator('sqs-require-tls', () => {
   it('dry-run plans, approval files, auto applies and verifies; nothing is written in the first two', async () => {
     const name = uniqueName('tls');
     const q = await createQueue(name, { Policy: snsProducerPolicy(queueArn(name)) });
@@ -70,7 +71,7 @@ describe('sqs-require-tls', () => {
   });
 });
 
-describe('sqs-block-public-access', () => {
+onEmulator('sqs-block-public-access', () => {
   it('scopes the public statement to the account and leaves the scoped one exactly as it was', async () => {
     const name = uniqueName('public');
     const arn = queueArn(name);
@@ -98,7 +99,7 @@ describe('sqs-block-public-access', () => {
   });
 });
 
-describe('sqs-encrypt-at-rest', () => {
+onEmulator('sqs-encrypt-at-rest', () => {
   it('enables SSE-SQS when no key is configured', async () => {
     const q = await createQueue(uniqueName('sse'), { SqsManagedSseEnabled: 'false' });
     const run = await cliRecorded(['run', 'sqs-encrypt-at-rest', '--resource', q.arn, '--mode', 'auto']);
@@ -158,7 +159,7 @@ describe('sqs-encrypt-at-rest', () => {
   });
 });
 
-describe('sqs-dead-letter-queue', () => {
+onEmulator('sqs-dead-letter-queue', () => {
   it('creates <name>-dlq with the same encryption and sets the redrive policy', async () => {
     const key = await createKey();
     const q = await createQueue(uniqueName('work'), { KmsMasterKeyId: key.keyId, SqsManagedSseEnabled: 'false' });
@@ -199,7 +200,7 @@ describe('sqs-dead-letter-queue', () => {
   });
 });
 
-describe('every SQS remediation', () => {
+onEmulator('every SQS remediation', () => {
   it('skips an exempt queue without writing', async () => {
     const q = await createQueue(uniqueName('exempt'), { SqsManagedSseEnabled: 'false' }, { 'fixbridge:exempt': 'true' });
     const run = await cliRecorded(['run', 'sqs-encrypt-at-rest', '--resource', q.arn, '--mode', 'auto']);

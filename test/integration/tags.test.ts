@@ -3,9 +3,10 @@
  * a resource lacks, never change an existing value, skip when nothing is configured.
  */
 import { ListQueueTagsCommand } from '@aws-sdk/client-sqs';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { cliRecorded, createQueue, seedClients, tempFile, uniqueName } from '../support/aws';
 import { createBroker, createTopic, describeBroker, findingEvent, topicTags, writesIn } from '../support/sns-mq';
+import { onEmulator } from '../support/projects';
 
 const REQUIRED = { team: 'unassigned', 'cost-center': '0000' };
 const config = (id: string) => tempFile('config.json', { remediations: { [id]: { tags: REQUIRED } } });
@@ -26,7 +27,7 @@ const resources = {
   },
 };
 
-describe.each(Object.entries(resources))('%s', (id, create) => {
+for (const [id, create] of Object.entries(resources)) onEmulator(id, () => {
   it('is skipped when no tags are configured, naming the setting', async () => {
     const r = await create();
     const run = await cliRecorded(['run', id, '--resource', r.arn, '--mode', 'auto']);
@@ -54,9 +55,11 @@ describe.each(Object.entries(resources))('%s', (id, create) => {
   });
 });
 
-it('routes the Security Hub SNS.3 finding to sns-required-tags', async () => {
-  const t = await createTopic('tags-finding');
-  const run = await cliRecorded(['handle', '--event', tempFile('event.json', findingEvent(t.arn, 'SNS.3')), '--config', config('sns-required-tags'), '--mode', 'auto']);
-  expect(run.results).toEqual([expect.objectContaining({ remediation: 'sns-required-tags', status: 'applied', controls: ['SecurityHub:SNS.3'] })]);
-  expect(await topicTags(t.arn)).toEqual(REQUIRED);
+onEmulator('sns-required-tags', () => {
+  it('routes the Security Hub SNS.3 finding to sns-required-tags', async () => {
+    const t = await createTopic('tags-finding');
+    const run = await cliRecorded(['handle', '--event', tempFile('event.json', findingEvent(t.arn, 'SNS.3')), '--config', config('sns-required-tags'), '--mode', 'auto']);
+    expect(run.results).toEqual([expect.objectContaining({ remediation: 'sns-required-tags', status: 'applied', controls: ['SecurityHub:SNS.3'] })]);
+    expect(await topicTags(t.arn)).toEqual(REQUIRED);
+  });
 });

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { CATALOG, catalogPermissions, permissionsOf, RESOURCE_KINDS } from '@fixbridge/core';
+import { offline } from '../support/projects';
 
 /** Walks the whole catalog: every entry must be complete enough to deploy and route. */
-describe('catalog', () => {
+offline('catalog', () => {
   it('has unique, kebab-case ids', () => {
     const ids = CATALOG.map((r) => r.id);
     expect(new Set(ids).size).toBe(ids.length);

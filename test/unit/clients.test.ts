@@ -1,8 +1,9 @@
 /** Every SDK client the engine creates marks its calls, so CloudTrail events of its own writes are skipped. */
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { DescribeKeyCommand } from '@aws-sdk/client-kms';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { createClients, USER_AGENT_MARKER, VERSION } from '@fixbridge/core';
+import { offline } from '../support/projects';
 
 /** The user agent a client would send: captured at the last request step, before any network. */
 async function userAgentOf(client: { middlewareStack: { add: (...a: any[]) => void }; send: (c: any) => Promise<unknown> }, command: unknown): Promise<string> {
@@ -18,7 +19,7 @@ async function userAgentOf(client: { middlewareStack: { add: (...a: any[]) => vo
   return ua;
 }
 
-describe('engine SDK clients', () => {
+offline('engine SDK clients', () => {
   const clients = createClients({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
   it.each([
     ['sqs', () => userAgentOf(clients.sqs as never, new GetQueueAttributesCommand({ QueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/q' }))],

@@ -1,7 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { effectiveMode, InputError, parseConfig } from '@fixbridge/core';
+import { offline } from '../support/projects';
 
-describe('config', () => {
+offline('config', () => {
   it('defaults: dry-run, the standard exempt tag, every remediation with its defaults', () => {
     const c = parseConfig({});
     expect(c.exemptTagKey).toBe('fixbridge:exempt');

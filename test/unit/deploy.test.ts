@@ -3,7 +3,7 @@ import { ListTopicsCommand, SNSClient } from '@aws-sdk/client-sns';
 import { ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { ClientPool, createClients, defaultConfig, makeResult, mqBroker, routeRunbook, run, sqsQueue, STATUSES, type Change, type Result, type ResultFields, type WorkItem } from '@fixbridge/core';
 import {
   busEntry,
@@ -21,6 +21,7 @@ import {
   type Delivery,
 } from '@fixbridge/core/hub';
 import { parseStageSettings, workerRoleName } from '../../stacks/settings';
+import { offline } from '../support/projects';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const ARN = 'arn:aws:sqs:us-east-1:123456789012:orders';
@@ -32,7 +33,7 @@ const result = (status: Result['status'], over: Partial<ResultFields> & { pendin
   makeResult({ remediation: 'sqs-require-tls', controls: ['Qualys:452'], resourceArn: ARN, mode: 'auto', changes: [], reason: 'because', ...over }, status, over);
 const reported = (status: Result['status'], over: Partial<Delivery> = {}): Delivery => ({ item: item('e-1'), result: result(status), changeId: 'ch-0123456789abcdef0123', time: new Date(0), duplicate: false, ...over });
 
-describe('work messages', () => {
+offline('work messages', () => {
   it('round-trip a work item through JSON, keeping the trigger and modes', () => {
     const i = { ...item('e-1'), forcedMode: 'dry-run' as const };
     const back = fromWorkMessage(JSON.stringify(toWorkMessage(i)));
@@ -70,7 +71,7 @@ describe('work messages', () => {
   });
 });
 
-describe('reporting', () => {
+offline('reporting', () => {
   it('leaves an applied logging change that waits for a broker reboot NOTIFIED (Security Hub fails MQ.2 until then)', () => {
     expect(findingUpdate(reported('applied', { result: result('applied', { pendingReboot: true }) }))?.Workflow.Status).toBe('NOTIFIED');
   });
@@ -105,7 +106,7 @@ describe('reporting', () => {
   });
 });
 
-describe('sweep', () => {
+offline('sweep', () => {
   const mocks = [mockClient(SQSClient), mockClient(SNSClient), mockClient(MqClient)] as const;
   afterAll(() => mocks.forEach((m) => m.restore()));
 
@@ -126,7 +127,7 @@ describe('sweep', () => {
   });
 });
 
-describe('planRollback', () => {
+offline('planRollback', () => {
   const sqs = sqsQueue.restorer;
   const change = (field: string, before: unknown, after: unknown): Change => ({ field, description: field, before, after });
 
@@ -166,7 +167,7 @@ describe('planRollback', () => {
   });
 });
 
-describe('member accounts', () => {
+offline('member accounts', () => {
   const sts = mockClient(STSClient);
   afterAll(() => sts.restore());
 
@@ -190,7 +191,7 @@ describe('member accounts', () => {
   });
 });
 
-describe('stage settings', () => {
+offline('stage settings', () => {
   it('validate a stage, its engine configuration included, in one line', () => {
     expect(() => parseStageSettings('prod', { kind: 'hub', externalId: undefined as never })).toThrow(/stage "prod" settings: externalId: .*/);
     expect(() => parseStageSettings('prod', { kind: 'hub', externalId: 'abc', engine: { remediations: { nope: {} } } })).toThrow(/stage "prod" settings: engine: remediations.nope: unknown remediation/);

@@ -1,7 +1,8 @@
 /** The engine's gate / apply / verify logic, with in-memory resources (no network). */
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { z } from 'zod';
 import { defaultConfig, defineKind, parseArn, run, sqsQueue, type AnyRemediation, type BaseState, type ResourceKind, type EngineDeps, type Remediation, type WorkItem } from '@fixbridge/core';
+import { offline } from '../support/projects';
 
 interface Box extends BaseState {
   value: string;
@@ -61,7 +62,7 @@ function deps(over: Partial<EngineDeps> = {}): EngineDeps {
 }
 const item = (r: AnyRemediation, extra: Partial<WorkItem> = {}): WorkItem => ({ remediation: r, resourceArn: ref.arn, ref, trigger: { kind: 'runbook' }, ...extra });
 
-describe('engine', () => {
+offline('engine', () => {
   it('gates by mode: dry-run plans, approval files, auto writes once and verifies', async () => {
     for (const [mode, status, writes] of [['dry-run', 'planned', 0], ['approval', 'awaiting-approval', 0], ['auto', 'applied', 1]] as const) {
       const s = store('a');

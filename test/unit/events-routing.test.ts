@@ -1,12 +1,13 @@
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { defaultConfig, InputError, parseConfig, parseEvent, parseEventText, remediationsForType, route, routeRunbook, type WorkItem } from '@fixbridge/core';
 import { fixture, sqsCloudTrailEvent, sqsFindingEvent } from '../support/fixtures';
+import { offline } from '../support/projects';
 
 const config = defaultConfig();
 const ids = (items: WorkItem[]) => items.map((i) => i.remediation?.id ?? null);
 const SQS_IDS = remediationsForType('sqs-queue').map((r) => r.id);
 
-describe('parse', () => {
+offline('parse', () => {
   it('reads every fixture as the right trigger kind', () => {
     expect(parseEvent(fixture('cloudtrail-sqs-create-queue.json')).kind).toBe('cloudtrail');
     expect(parseEvent(fixture('securityhub-imported-sqs1.json')).kind).toBe('findings');
@@ -40,7 +41,7 @@ describe('parse', () => {
   });
 });
 
-describe('route: CloudTrail', () => {
+offline('route: CloudTrail', () => {
   it('sends an SQS event to every SQS remediation with the ARN derived from the queue URL', () => {
     const items = route(parseEvent(sqsCloudTrailEvent('orders', 'CreateQueue')), config);
     expect(ids(items)).toEqual(SQS_IDS);
@@ -81,7 +82,7 @@ describe('route: CloudTrail', () => {
   });
 });
 
-describe('route: Security Hub', () => {
+offline('route: Security Hub', () => {
   it('routes by Compliance.SecurityControlId', () => {
     expect(ids(route(parseEvent(sqsFindingEvent('orders', 'SQS.1')), config))).toEqual(['sqs-encrypt-at-rest']);
     expect(ids(route(parseEvent(sqsFindingEvent('orders', 'SQS.3')), config))).toEqual(['sqs-block-public-access']);
@@ -122,7 +123,7 @@ describe('route: Security Hub', () => {
   });
 });
 
-describe('route: runbook', () => {
+offline('route: runbook', () => {
   const arn = 'arn:aws:sqs:us-east-1:123456789012:orders';
   it('runs a remediation id or every remediation of a control', () => {
     expect(ids(routeRunbook('sqs-require-tls', arn))).toEqual(['sqs-require-tls']);

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { permissionsOf, type EvaluateConfig, type KeyInfo, type MqBrokerState } from '@fixbridge/core';
 import { logsDestinationBlockReason, mqEnableLogging } from '../../packages/core/src/remediations/mq-enable-logging';
 import { mqAutoMinorVersionUpgrade } from '../../packages/core/src/remediations/mq-auto-minor-version-upgrade';
@@ -7,6 +7,7 @@ import { mqActiveStandby } from '../../packages/core/src/remediations/mq-active-
 import { mqRabbitCluster } from '../../packages/core/src/remediations/mq-rabbit-cluster';
 import { mqEncryptWithCmk } from '../../packages/core/src/remediations/mq-encrypt-with-cmk';
 import { keyInfo } from '../support/sns-mq';
+import { offline } from '../support/projects';
 
 const ID = 'b-7f3c2a1e-9d4b-4c8a-b6e5-1a2b3c4d5e6f';
 const settings: EvaluateConfig = { exemptTagKey: 'fixbridge:exempt' };
@@ -33,7 +34,7 @@ function broker(from: MqBrokerState, over: Partial<MqBrokerState>): MqBrokerStat
   return { ...structuredClone(from), ...over };
 }
 
-describe('mq-enable-logging: where the logs go', () => {
+offline('mq-enable-logging: where the logs go', () => {
   const allow = (actions: string[], resource = 'arn:aws:logs:*:*:log-group:/aws/amazonmq/*', service = 'mq.amazonaws.com') => ({
     Statement: [{ Effect: 'Allow' as const, Principal: { Service: service }, Action: actions, Resource: resource }],
   });
@@ -58,7 +59,7 @@ describe('mq-enable-logging: where the logs go', () => {
   });
 });
 
-describe('mq-enable-logging', () => {
+offline('mq-enable-logging', () => {
   const never = mqEnableLogging.optionsSchema.parse({});
   const immediately = mqEnableLogging.optionsSchema.parse({ rebootPolicy: 'immediately' });
 
@@ -127,7 +128,7 @@ describe('mq-enable-logging', () => {
   });
 });
 
-describe('mq-auto-minor-version-upgrade', () => {
+offline('mq-auto-minor-version-upgrade', () => {
   it('is compliant when on, plans UpdateBroker when off, blocked when not RUNNING', () => {
     expect(mqAutoMinorVersionUpgrade.evaluate({ broker: broker(activemq, { autoMinorVersionUpgrade: true }) }, {}, settings).kind).toBe('compliant');
     expect(mqAutoMinorVersionUpgrade.evaluate({ broker: rabbitmq }, {}, settings)).toMatchObject({
@@ -139,7 +140,7 @@ describe('mq-auto-minor-version-upgrade', () => {
   });
 });
 
-describe('report-only MQ remediations', () => {
+offline('report-only MQ remediations', () => {
   const cmk = (over: Partial<KeyInfo>) => keyInfo({ requested: 'arn:aws:kms:us-east-1:123456789012:key/k-1', ...over });
   const withKey = broker(activemq, { encryption: { useAwsOwnedKey: false, kmsKeyId: 'arn:aws:kms:us-east-1:123456789012:key/k-1' } });
 

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import {
   appendStatement,
   coversAction,
@@ -15,10 +15,11 @@ import {
   type PolicyDocument,
   type Statement,
 } from '@fixbridge/core';
+import { offline } from '../support/projects';
 
 const ARN = 'arn:aws:sqs:us-east-1:123456789012:orders';
 
-describe('wildcardMatch / coversAction', () => {
+offline('wildcardMatch / coversAction', () => {
   it.each([
     ['sqs:*', 'sqs:SendMessage', true],
     ['SQS:sendmessage', 'sqs:SendMessage', true],
@@ -44,7 +45,7 @@ describe('wildcardMatch / coversAction', () => {
   });
 });
 
-describe('isPublicAllow', () => {
+offline('isPublicAllow', () => {
   const base: Statement = { Effect: 'Allow', Principal: '*', Action: 'sqs:SendMessage', Resource: ARN };
   it.each<[string, Statement, boolean]>([
     ['Principal "*" with no condition', base, true],
@@ -77,7 +78,7 @@ describe('isPublicAllow', () => {
   });
 });
 
-describe('isSecureTransportDeny', () => {
+offline('isSecureTransportDeny', () => {
   const deny: Statement = { Effect: 'Deny', Principal: '*', Action: 'sqs:*', Resource: ARN, Condition: { Bool: { 'aws:SecureTransport': 'false' } } };
   const wholeSqs = (s: Statement) => coversWholeService(s, 'sqs');
   it.each<[string, Statement, boolean]>([
@@ -96,7 +97,7 @@ describe('isSecureTransportDeny', () => {
   });
 });
 
-describe('merging', () => {
+offline('merging', () => {
   const doc: PolicyDocument = { Version: '2012-10-17', Id: 'mine', Statement: { Sid: 'A', Effect: 'Allow', Principal: { AWS: 'x' }, Action: 'sqs:*' } };
   it('appends without mutating and keeps every existing statement and key', () => {
     const copy = structuredClone(doc);
@@ -132,7 +133,7 @@ describe('merging', () => {
   });
 });
 
-describe('keyPolicyMissingActions', () => {
+offline('keyPolicyMissingActions', () => {
   const needs = ['kms:GenerateDataKey', 'kms:Decrypt'];
   it.each<[string, PolicyDocument | null, string[]]>([
     ['no policy', null, needs],

@@ -1,7 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { defaultConfig, parseArn, parseEvent, remediationsForType, route, routeRunbook, type WorkItem } from '@fixbridge/core';
 import { fixture } from '../support/fixtures';
 import { findingEvent, mqCloudTrailEvent, snsCloudTrailEvent } from '../support/sns-mq';
+import { offline } from '../support/projects';
 
 const config = defaultConfig();
 const ids = (items: WorkItem[]) => items.map((i) => i.remediation?.id ?? null);
@@ -11,7 +12,7 @@ const BROKER = { id: BROKER_ID, arn: `arn:aws:mq:us-east-1:123456789012:broker:o
 const SNS_IDS = remediationsForType('sns-topic').map((r) => r.id);
 const MQ_IDS = remediationsForType('mq-broker').map((r) => r.id);
 
-describe('ARNs of MQ brokers', () => {
+offline('ARNs of MQ brokers', () => {
   it.each<[string, string]>([
     ['the AWS form broker:<name>:<id>', BROKER.arn],
     ['the id-only form broker:<id>', `arn:aws:mq:us-east-1:123456789012:broker:${BROKER_ID}`],
@@ -25,7 +26,7 @@ describe('ARNs of MQ brokers', () => {
   });
 });
 
-describe('route: SNS CloudTrail', () => {
+offline('route: SNS CloudTrail', () => {
   it('reads every SNS fixture and sends it to every SNS remediation', () => {
     for (const name of ['CreateTopic', 'SetTopicAttributes', 'AddPermission', 'RemovePermission', 'Subscribe', 'TagResource', 'UntagResource']) {
       const items = route(parseEvent(snsCloudTrailEvent(TOPIC, name)), config);
@@ -45,7 +46,7 @@ describe('route: SNS CloudTrail', () => {
   });
 });
 
-describe('route: Amazon MQ CloudTrail (eventSource amazonmq.amazonaws.com)', () => {
+offline('route: Amazon MQ CloudTrail (eventSource amazonmq.amazonaws.com)', () => {
   it.each<['CreateBroker' | 'CreateTags', string]>([
     ['CreateBroker', 'responseElements.brokerArn'],
     ['CreateTags', 'requestParameters.resourceArn'],
@@ -77,7 +78,7 @@ describe('route: Amazon MQ CloudTrail (eventSource amazonmq.amazonaws.com)', () 
   });
 });
 
-describe('route: Security Hub findings for SNS and MQ', () => {
+offline('route: Security Hub findings for SNS and MQ', () => {
   it.each<[string, string, string[]]>([
     [TOPIC, 'SNS.1', ['sns-encrypt-at-rest']],
     [TOPIC, 'SNS.3', ['sns-required-tags']],
@@ -105,7 +106,7 @@ describe('route: Security Hub findings for SNS and MQ', () => {
   });
 });
 
-describe('route: runbook by control id', () => {
+offline('route: runbook by control id', () => {
   it.each<[string, string, string[]]>([
     ['Qualys:438', TOPIC, ['sns-deny-http-subscriptions']],
     ['Qualys:183', TOPIC, ['sns-block-public-access']],

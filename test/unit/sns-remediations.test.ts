@@ -1,10 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { parsePolicy, statementsOf, type EvaluateConfig, type KeyInfo, type PolicyDocument, type SnsTopicState, type Statement } from '@fixbridge/core';
 import { snsEncryptAtRest, topicPublishers } from '../../packages/core/src/remediations/sns-encrypt-at-rest';
 import { snsRequireTls } from '../../packages/core/src/remediations/sns-require-tls';
 import { deniesHttpSubscriptions, snsDenyHttpSubscriptions } from '../../packages/core/src/remediations/sns-deny-http-subscriptions';
 import { snsBlockPublicAccess } from '../../packages/core/src/remediations/sns-block-public-access';
 import { defaultTopicStatement, keyInfo, servicePublisher } from '../support/sns-mq';
+import { offline } from '../support/projects';
 
 const ARN = 'arn:aws:sns:us-east-1:123456789012:alerts';
 const settings: EvaluateConfig = { exemptTagKey: 'fixbridge:exempt' };
@@ -43,7 +44,7 @@ function written(a: ReturnType<typeof snsRequireTls.evaluate>): PolicyDocument {
 const key = (over: Partial<KeyInfo> = {}) => keyInfo({ requested: 'alias/topics', ...over });
 const lettingIn = (service: string) => key({ policy: { Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: ['kms:GenerateDataKey*', 'kms:Decrypt'] }] } });
 
-describe('sns-encrypt-at-rest: publishers the topic policy does not name', () => {
+offline('sns-encrypt-at-rest: publishers the topic policy does not name', () => {
   const cfg = { kmsKeyId: 'alias/topics' };
   it.each<[string, { names: string[]; truncated: boolean } | undefined, string[]]>([
     ['no alarm read', undefined, []],
@@ -61,7 +62,7 @@ describe('sns-encrypt-at-rest: publishers the topic policy does not name', () =>
   });
 });
 
-describe('sns-encrypt-at-rest', () => {
+offline('sns-encrypt-at-rest', () => {
   const noKey = snsEncryptAtRest.optionsSchema.parse({});
   const withKey = snsEncryptAtRest.optionsSchema.parse({ kmsKeyId: 'alias/topics' });
 
@@ -122,7 +123,7 @@ describe('sns-encrypt-at-rest', () => {
   });
 });
 
-describe('sns-require-tls', () => {
+offline('sns-require-tls', () => {
   const deny: Statement = { Sid: 'Theirs', Effect: 'Deny', Principal: { AWS: '*' }, Action: 'sns:publish', Resource: ARN, Condition: { Bool: { 'aws:SecureTransport': false } } };
 
   it('appends a Deny SNS:Publish to the topic, keeping the default statement and the policy Id', () => {
@@ -164,7 +165,7 @@ describe('sns-require-tls', () => {
   });
 });
 
-describe('sns-deny-http-subscriptions', () => {
+offline('sns-deny-http-subscriptions', () => {
   const deny: Statement = { Sid: 'Theirs', Effect: 'Deny', Principal: '*', Action: 'SNS:Subscribe', Resource: ARN, Condition: { StringEquals: { 'SNS:Protocol': 'http' } } };
 
   it('appends a Deny SNS:Subscribe for protocol http, keeping every other statement', () => {
@@ -197,7 +198,7 @@ describe('sns-deny-http-subscriptions', () => {
   });
 });
 
-describe('sns-block-public-access', () => {
+offline('sns-block-public-access', () => {
   const open: Statement = { Sid: 'Anyone', Effect: 'Allow', Principal: '*', Action: ['SNS:Publish', 'SNS:Subscribe'], Resource: ARN };
 
   it('does not call the default topic policy (AWS: * scoped by AWS:SourceOwner) public', () => {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import {
   parsePolicy,
   statementsOf,
@@ -11,6 +11,7 @@ import { sqsEncryptAtRest } from '../../packages/core/src/remediations/sqs-encry
 import { sqsRequireTls } from '../../packages/core/src/remediations/sqs-require-tls';
 import { sqsBlockPublicAccess } from '../../packages/core/src/remediations/sqs-block-public-access';
 import { dlqNameFor, sqsDeadLetterQueue } from '../../packages/core/src/remediations/sqs-dead-letter-queue';
+import { offline } from '../support/projects';
 
 const ARN = 'arn:aws:sqs:us-east-1:123456789012:orders';
 const settings: EvaluateConfig = { exemptTagKey: 'fixbridge:exempt' };
@@ -41,7 +42,7 @@ const key = (over: Partial<KeyInfo> = {}): KeyInfo => ({
   ...over,
 });
 
-describe('sqs-encrypt-at-rest', () => {
+offline('sqs-encrypt-at-rest', () => {
   const noKey = sqsEncryptAtRest.optionsSchema.parse({});
   const withKey = sqsEncryptAtRest.optionsSchema.parse({ kmsKeyId: 'alias/queues' });
 
@@ -110,7 +111,7 @@ describe('sqs-encrypt-at-rest', () => {
   });
 });
 
-describe('sqs-require-tls', () => {
+offline('sqs-require-tls', () => {
   const cfg = {};
   const deny = { Sid: 'Theirs', Effect: 'Deny' as const, Principal: '*' as const, Action: 'sqs:*', Resource: ARN, Condition: { Bool: { 'aws:SecureTransport': 'false' } } };
 
@@ -141,7 +142,7 @@ describe('sqs-require-tls', () => {
   });
 });
 
-describe('sqs-block-public-access', () => {
+offline('sqs-block-public-access', () => {
   const pub = { Sid: 'Open', Effect: 'Allow' as const, Principal: '*' as const, Action: 'sqs:SendMessage', Resource: ARN };
 
   it('is compliant without a policy, or with only scoped statements', () => {
@@ -179,7 +180,7 @@ describe('sqs-block-public-access', () => {
   });
 });
 
-describe('sqs-dead-letter-queue', () => {
+offline('sqs-dead-letter-queue', () => {
   const cfg = sqsDeadLetterQueue.optionsSchema.parse({});
 
   it('names DLQs after their source, FIFO-aware', () => {

@@ -1,14 +1,15 @@
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { evaluateRequiredTags, RequiredTagsOptionsSchema, type EvaluateConfig, type MqBrokerState, type SnsTopicState, type SqsQueueState } from '@fixbridge/core';
 import { sqsRequiredTags } from '../../packages/core/src/remediations/sqs-required-tags';
 import { snsRequiredTags } from '../../packages/core/src/remediations/sns-required-tags';
 import { mqRequiredTags } from '../../packages/core/src/remediations/mq-required-tags';
+import { offline } from '../support/projects';
 
 const settings: EvaluateConfig = { exemptTagKey: 'fixbridge:exempt' };
 const config = RequiredTagsOptionsSchema.parse({ tags: { team: 'unassigned', 'cost-center': '0000' } });
 const op = (tags: Record<string, string>) => [{ tags }];
 
-describe('evaluateRequiredTags', () => {
+offline('evaluateRequiredTags', () => {
   it.each<[string, unknown]>([
     ['nothing configured', {}],
     ['an empty map', { tags: {} }],
@@ -46,7 +47,7 @@ describe('evaluateRequiredTags', () => {
   });
 });
 
-describe('required-tags remediations', () => {
+offline('required-tags remediations', () => {
   const queue = { kind: 'sqs-queue', arn: 'arn:aws:sqs:us-east-1:123456789012:q', url: 'https://sqs.us-east-1.amazonaws.com/123456789012/q', tags: { team: 'a' } } as unknown as SqsQueueState;
   const topic = { kind: 'sns-topic', arn: 'arn:aws:sns:us-east-1:123456789012:t', tags: {} } as unknown as SnsTopicState;
   const brokerState = { kind: 'mq-broker', arn: 'arn:aws:mq:us-east-1:123456789012:broker:b:b-1234', id: 'b-1234', tags: {} } as unknown as MqBrokerState;
