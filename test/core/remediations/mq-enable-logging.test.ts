@@ -1,38 +1,17 @@
+/** mq-enable-logging (MQ.2): where the logs go, its evaluate table, and end to end against the emulator. */
+import { DescribeBrokerCommand, MqClient } from '@aws-sdk/client-mq';
 import { expect, it } from 'vitest';
-import { permissionsOf, type EvaluateConfig, type KeyInfo, type MqBrokerState } from '@fixbridge/core';
-import { logsDestinationBlockReason, mqEnableLogging } from '../../packages/core/src/remediations/mq-enable-logging';
-import { mqAutoMinorVersionUpgrade } from '../../packages/core/src/remediations/mq-auto-minor-version-upgrade';
-import { mqNoPublicAccess } from '../../packages/core/src/remediations/mq-no-public-access';
-import { mqActiveStandby } from '../../packages/core/src/remediations/mq-active-standby';
-import { mqRabbitCluster } from '../../packages/core/src/remediations/mq-rabbit-cluster';
-import { mqEncryptWithCmk } from '../../packages/core/src/remediations/mq-encrypt-with-cmk';
-import { keyInfo } from '../support/sns-mq';
-import { offline } from '../support/projects';
+import type { MqBrokerState } from '@fixbridge/core';
+import { logsDestinationBlockReason, mqEnableLogging } from '../../../packages/core/src/remediations/mq-enable-logging';
+import { cliRecorded, tempFile } from '../../support/aws';
+import { offline, onEmulator } from '../../support/projects';
+import { createBroker, describeBroker, writesIn } from '../../support/sns-mq';
+import { activemq, BROKER_ID as ID, brokerState as broker, rabbitmq, SETTINGS as settings } from '../../support/states';
 
-const ID = 'b-7f3c2a1e-9d4b-4c8a-b6e5-1a2b3c4d5e6f';
-const settings: EvaluateConfig = { exemptTagKey: 'fixbridge:exempt' };
-
-/** An ActiveMQ single-instance broker with every setting off. */
-const activemq: MqBrokerState = {
-  arn: `arn:aws:mq:us-east-1:123456789012:broker:orders-broker:${ID}`,
-  id: ID,
-  name: 'orders-broker',
-  accountId: '123456789012',
-  region: 'us-east-1',
-  engineType: 'ACTIVEMQ',
-  deploymentMode: 'SINGLE_INSTANCE',
-  publiclyAccessible: true,
-  encryption: { useAwsOwnedKey: true },
-  logs: { general: false, audit: false },
-  autoMinorVersionUpgrade: false,
-  brokerState: 'RUNNING',
-  tags: {},
-};
-const rabbitmq: MqBrokerState = { ...structuredClone(activemq), engineType: 'RABBITMQ' };
-
-function broker(from: MqBrokerState, over: Partial<MqBrokerState>): MqBrokerState {
-  return { ...structuredClone(from), ...over };
-}
+/*
+ * Emulator note: moto applies Logs at once (AWS keeps them in Logs.Pending until a reboot), issues
+ * six-hex broker ids and ARNs without the broker name (arn:aws:mq:<region>:<account>:broker:<id>).
+ */
 
 offline('mq-enable-logging: where the logs go', () => {
   const allow = (actions: string[], resource = 'arn:aws:logs:*:*:log-group:/aws/amazonmq/*', service = 'mq.amazonaws.com') => ({
@@ -128,44 +107,55 @@ offline('mq-enable-logging', () => {
   });
 });
 
-offline('mq-auto-minor-version-upgrade', () => {
-  it('is compliant when on, plans UpdateBroker when off, blocked when not RUNNING', () => {
-    expect(mqAutoMinorVersionUpgrade.evaluate({ broker: broker(activemq, { autoMinorVersionUpgrade: true }) }, {}, settings).kind).toBe('compliant');
-    expect(mqAutoMinorVersionUpgrade.evaluate({ broker: rabbitmq }, {}, settings)).toMatchObject({
-      kind: 'plan',
-      changes: [{ field: 'AutoMinorVersionUpgrade', before: false, after: true }],
-      ops: [{ kind: 'update', brokerId: ID, autoMinorVersionUpgrade: true }],
-    });
-    expect(mqAutoMinorVersionUpgrade.evaluate({ broker: broker(activemq, { brokerState: 'REBOOT_IN_PROGRESS' }) }, {}, settings).kind).toBe('blocked');
-  });
-});
-
-offline('report-only MQ remediations', () => {
-  const cmk = (over: Partial<KeyInfo>) => keyInfo({ requested: 'arn:aws:kms:us-east-1:123456789012:key/k-1', ...over });
-  const withKey = broker(activemq, { encryption: { useAwsOwnedKey: false, kmsKeyId: 'arn:aws:kms:us-east-1:123456789012:key/k-1' } });
-
-  it.each<[string, () => { kind: string; reason: string }, string, RegExp]>([
-    ['mq-no-public-access: private', () => mqNoPublicAccess.evaluate({ broker: broker(activemq, { publiclyAccessible: false }) }, {}, settings), 'compliant', /not publicly accessible/],
-    ['mq-no-public-access: public', () => mqNoPublicAccess.evaluate({ broker: activemq }, {}, settings), 'not-remediable', /publicly accessible\. .*replacement broker with PubliclyAccessible=false/],
-    ['mq-active-standby: active/standby', () => mqActiveStandby.evaluate({ broker: broker(activemq, { deploymentMode: 'ACTIVE_STANDBY_MULTI_AZ' }) }, {}, settings), 'compliant', /active\/standby/],
-    ['mq-active-standby: single instance', () => mqActiveStandby.evaluate({ broker: activemq }, {}, settings), 'not-remediable', /SINGLE_INSTANCE\. .*DeploymentMode=ACTIVE_STANDBY_MULTI_AZ.*then delete it/],
-    ['mq-active-standby: RabbitMQ', () => mqActiveStandby.evaluate({ broker: rabbitmq }, {}, settings), 'skipped', /applies to ActiveMQ brokers/],
-    ['mq-rabbit-cluster: cluster', () => mqRabbitCluster.evaluate({ broker: broker(rabbitmq, { deploymentMode: 'CLUSTER_MULTI_AZ' }) }, {}, settings), 'compliant', /cluster/],
-    ['mq-rabbit-cluster: single instance', () => mqRabbitCluster.evaluate({ broker: rabbitmq }, {}, settings), 'not-remediable', /DeploymentMode=CLUSTER_MULTI_AZ/],
-    ['mq-rabbit-cluster: ActiveMQ', () => mqRabbitCluster.evaluate({ broker: activemq }, {}, settings), 'skipped', /applies to RabbitMQ brokers/],
-    ['mq-encrypt-with-cmk: AWS-owned key', () => mqEncryptWithCmk.evaluate({ broker: activemq }, {}, settings), 'not-remediable', /AWS-owned key\. .*KmsKeyId: <your customer-managed key>/],
-    ['mq-encrypt-with-cmk: AWS-managed key', () => mqEncryptWithCmk.evaluate({ broker: withKey, key: cmk({ keyManager: 'AWS' }) }, {}, settings), 'not-remediable', /AWS-managed key/],
-    ['mq-encrypt-with-cmk: customer key', () => mqEncryptWithCmk.evaluate({ broker: withKey, key: cmk({}) }, {}, settings), 'compliant', /customer-managed KMS key arn:aws:kms/],
-    ['mq-encrypt-with-cmk: key not visible', () => mqEncryptWithCmk.evaluate({ broker: withKey, key: cmk({ found: false }) }, {}, settings), 'compliant', /not visible to fixbridge/],
-  ])('%s → %s', (_n, evaluate, kind, reason) => {
-    const a = evaluate();
-    expect(a.kind).toBe(kind);
-    expect(a.reason).toMatch(reason);
+onEmulator('mq-enable-logging', () => {
+  it('is blocked, with the fix, when no CloudWatch Logs resource policy lets Amazon MQ write its logs', async () => {
+    const region = 'eu-west-3'; // a region where no test puts the MQ logs policy (moto state is shared)
+    const b = await createBroker('nologs', {}, { region, withLogsPolicy: false });
+    const run = await cliRecorded(['run', 'mq-enable-logging', '--resource', b.arn, '--mode', 'auto']);
+    expect(run.results[0]).toMatchObject({ status: 'blocked', reason: expect.stringMatching(/no CloudWatch Logs resource policy lets mq\.amazonaws\.com call logs:CreateLogStream and logs:PutLogEvents.*put-resource-policy/) });
+    expect(writesIn(run.calls)).toEqual([]);
+    expect((await new MqClient({ region }).send(new DescribeBrokerCommand({ BrokerId: b.id }))).Logs).toMatchObject({ General: false });
   });
 
-  it.each([mqNoPublicAccess, mqActiveStandby, mqRabbitCluster, mqEncryptWithCmk])('$id never writes: risk none, read-only permissions, apply refuses', async (r) => {
-    expect(r.risk).toBe('none');
-    expect(permissionsOf(r).every((p) => /^(mq:Describe|kms:Describe)/.test(p))).toBe(true);
-    await expect(r.apply!({} as never, [], {})).rejects.toThrow(/report-only/);
+  it('ActiveMQ: dry-run and approval change nothing; auto turns on general and audit logs and verifies', async () => {
+    const b = await createBroker('logs');
+
+    const dry = await cliRecorded(['run', 'mq-enable-logging', '--resource', b.arn]);
+    expect(dry.results).toEqual([
+      expect.objectContaining({
+        status: 'planned',
+        controls: ['SecurityHub:MQ.2', 'Qualys:303'],
+        changes: [expect.objectContaining({ field: 'Logs', before: { General: false, Audit: false }, after: { General: true, Audit: true } })],
+        reason: expect.stringMatching(/pending until the broker reboots.*single-instance broker is an outage/),
+      }),
+    ]);
+    const approval = await cliRecorded(['run', 'MQ.2', '--resource', b.arn, '--mode', 'approval']);
+    expect(approval.results[0]?.status).toBe('awaiting-approval');
+    expect(writesIn([...dry.calls, ...approval.calls])).toEqual([]);
+    expect((await describeBroker(b.id)).Logs).toEqual({ General: false, Audit: false });
+
+    const auto = await cliRecorded(['run', 'mq-enable-logging', '--resource', b.arn, '--mode', 'auto']);
+    expect(auto.results[0]).toMatchObject({ status: 'applied', reason: expect.stringContaining('rebootPolicy is never') });
+    expect(writesIn(auto.calls)).toEqual(['UpdateBrokerCommand']);
+    expect((await describeBroker(b.id)).Logs).toEqual({ General: true, Audit: true });
+
+    const again = await cliRecorded(['run', 'mq-enable-logging', '--resource', b.arn, '--mode', 'auto']);
+    expect(again.results[0]?.status).toBe('compliant');
+    expect(writesIn(again.calls)).toEqual([]);
+  });
+
+  it('RabbitMQ: general logs only (Audit is never sent)', async () => {
+    const b = await createBroker('logs-rabbit', { EngineType: 'RABBITMQ' });
+    const run = await cliRecorded(['run', 'mq-enable-logging', '--resource', b.arn, '--mode', 'auto']);
+    expect(run.results[0]).toMatchObject({ status: 'applied', changes: [{ before: { General: false }, after: { General: true } }] });
+    expect((await describeBroker(b.id)).Logs).toEqual({ General: true });
+  });
+
+  it('rebootPolicy immediately reboots right after the update, and the plan says so', async () => {
+    const b = await createBroker('logs-reboot');
+    const config = tempFile('config.json', { remediations: { 'mq-enable-logging': { rebootPolicy: 'immediately', mode: 'auto' } } });
+    const run = await cliRecorded(['run', 'mq-enable-logging', '--resource', b.arn, '--config', config]);
+    expect(run.results[0]).toMatchObject({ status: 'applied', mode: 'auto', changes: [{ field: 'Logs' }, { field: 'BrokerState', description: expect.stringContaining('outage') }] });
+    expect(writesIn(run.calls)).toEqual(['UpdateBrokerCommand', 'RebootBrokerCommand']);
   });
 });
