@@ -42,17 +42,6 @@ offline('parse', () => {
 });
 
 offline('route: CloudTrail', () => {
-  it('sends an SQS event to every SQS remediation with the ARN derived from the queue URL', () => {
-    const items = route(parseEvent(sqsCloudTrailEvent('orders', 'CreateQueue')), config);
-    expect(ids(items)).toEqual(SQS_IDS);
-    expect(SQS_IDS).toEqual(expect.arrayContaining(['sqs-encrypt-at-rest', 'sqs-require-tls', 'sqs-block-public-access', 'sqs-dead-letter-queue']));
-    expect(items.every((i) => i.resourceArn === 'arn:aws:sqs:us-east-1:123456789012:orders' && !i.skip)).toBe(true);
-  });
-
-  it.each(['SetQueueAttributes', 'AddPermission', 'RemovePermission', 'TagQueue', 'UntagQueue'])('routes %s', (name) => {
-    expect(ids(route(parseEvent(sqsCloudTrailEvent('orders', name)), config).filter((i) => !i.skip))).toEqual(SQS_IDS);
-  });
-
   it('skips (never drops) an event name that changes nothing', () => {
     const items = route(parseEvent(sqsCloudTrailEvent('orders', 'PurgeQueue')), config);
     expect(items).toHaveLength(1);

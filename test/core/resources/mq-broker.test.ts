@@ -1,16 +1,70 @@
 /**
- * Amazon MQ CloudTrail events against the moto emulator: one event runs every MQ remediation. Each
- * remediation's own cases are in test/core/remediations.
+ * Amazon MQ brokers: both forms of their ARNs, how CloudTrail events name them (some by id only),
+ * and one event running every MQ remediation against the emulator.
  *
  * Emulator note: moto issues six-hex broker ids and ARNs without the broker name
  * (arn:aws:mq:<region>:<account>:broker:<id>).
  */
 import { expect, it } from 'vitest';
-import { cliRecorded, createKey, keyPolicy, tempFile } from '../support/aws';
-import { onEmulator } from '../support/projects';
-import { createBroker, describeBroker, mqCloudTrailEvent, writesIn } from '../support/sns-mq';
+import { defaultConfig, parseArn, parseEvent, remediationsForType, route, type WorkItem } from '@fixbridge/core';
+import { cliRecorded, createKey, keyPolicy, tempFile } from '../../support/aws';
+import { fixture } from '../../support/fixtures';
+import { offline, onEmulator } from '../../support/projects';
+import { createBroker, describeBroker, mqCloudTrailEvent, writesIn } from '../../support/sns-mq';
+
+const config = defaultConfig();
+const ids = (items: WorkItem[]) => items.map((i) => i.remediation?.id ?? null);
+const BROKER_ID = 'b-7f3c2a1e-9d4b-4c8a-b6e5-1a2b3c4d5e6f';
+const BROKER = { id: BROKER_ID, arn: `arn:aws:mq:us-east-1:123456789012:broker:orders-broker:${BROKER_ID}` };
+const MQ_IDS = remediationsForType('mq-broker').map((r) => r.id);
 
 const eventFile = (event: object) => tempFile('event.json', event);
+
+offline('ARNs of MQ brokers', () => {
+  it.each<[string, string]>([
+    ['the AWS form broker:<name>:<id>', BROKER.arn],
+    ['the id-only form broker:<id>', `arn:aws:mq:us-east-1:123456789012:broker:${BROKER_ID}`],
+    ['the emulator’s id-only form with its short ids', 'arn:aws:mq:us-east-1:123456789012:broker:e4f904'],
+  ])('parses %s, keeping the broker id as the name', (_n, arn) => {
+    expect(parseArn(arn)).toMatchObject({ type: 'mq-broker', name: arn.split(':').pop(), accountId: '123456789012', region: 'us-east-1' });
+  });
+
+  it.each(['arn:aws:mq:us-east-1:123456789012:broker:orders-broker', 'arn:aws:mq:us-east-1:123456789012:configuration:c-1234', 'arn:aws:mq:us-east-1:123456789012:broker:a:b:b-12'])('rejects %s', (arn) => {
+    expect(() => parseArn(arn)).toThrow(/malformed ARN/);
+  });
+});
+
+offline('route: Amazon MQ CloudTrail (eventSource amazonmq.amazonaws.com)', () => {
+  it.each<['CreateBroker' | 'CreateTags', string]>([
+    ['CreateBroker', 'responseElements.brokerArn'],
+    ['CreateTags', 'requestParameters.resourceArn'],
+  ])('%s: the broker ARN comes from %s', (name) => {
+    const items = route(parseEvent(mqCloudTrailEvent(BROKER, name)), config);
+    expect(ids(items)).toEqual(MQ_IDS);
+    expect(items.every((i) => i.resourceArn === BROKER.arn && i.ref?.name === BROKER_ID && !i.skip)).toBe(true);
+  });
+
+  it('UpdateBroker names only the broker id: the ARN is built from it and the account', () => {
+    const items = route(parseEvent(fixture('cloudtrail-mq-update-broker.json')), config);
+    expect(items.every((i) => i.resourceArn === `arn:aws:mq:us-east-1:123456789012:broker:${BROKER_ID}` && i.ref?.name === BROKER_ID)).toBe(true);
+    expect(items).toHaveLength(MQ_IDS.length);
+  });
+
+  it('skips tagging of a configuration (not a broker) instead of failing', () => {
+    const e = mqCloudTrailEvent(BROKER, 'CreateTags');
+    e.detail.requestParameters.resourceArn = 'arn:aws:mq:us-east-1:123456789012:configuration:c-1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d';
+    expect(route(parseEvent(e), config)).toEqual([expect.objectContaining({ remediation: null, skip: expect.stringMatching(/names no Amazon MQ broker/) })]);
+  });
+
+  it('skips a failed call and the engine’s own call', () => {
+    const failed = mqCloudTrailEvent(BROKER);
+    failed.detail.errorCode = 'BadRequestException';
+    expect(route(parseEvent(failed), config).every((i) => i.skip?.includes('BadRequestException'))).toBe(true);
+    const own = mqCloudTrailEvent(BROKER);
+    own.detail.userAgent = 'aws-sdk-js/3.700.0 api/mq#3.700.0 fixbridge/0.1.0';
+    expect(route(parseEvent(own), config).every((i) => i.skip?.includes('fixbridge itself'))).toBe(true);
+  });
+});
 
 onEmulator('Amazon MQ CloudTrail events', () => {
   it('an UpdateBroker event (broker id only) runs every MQ remediation; results carry the real ARN', async () => {

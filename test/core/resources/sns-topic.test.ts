@@ -1,15 +1,52 @@
 /**
- * SNS CloudTrail events against the moto emulator: one event runs every SNS remediation. Each
- * remediation's own cases are in test/core/remediations.
+ * SNS topics: their ARNs, how CloudTrail events name them, and one event running every SNS
+ * remediation against the emulator.
  */
 import { expect, it } from 'vitest';
-import type { PolicyDocument } from '@fixbridge/core';
-import { ACCOUNT, cliRecorded, REGION, tempFile } from '../support/aws';
-import { onEmulator } from '../support/projects';
-import { createTopic, snsCloudTrailEvent, topicAttributes, writesIn } from '../support/sns-mq';
+import { defaultConfig, parseArn, parseEvent, remediationsForType, route, type PolicyDocument, type WorkItem } from '@fixbridge/core';
+import { ACCOUNT, cliRecorded, REGION, tempFile } from '../../support/aws';
+import { fixture } from '../../support/fixtures';
+import { offline, onEmulator } from '../../support/projects';
+import { createTopic, snsCloudTrailEvent, topicAttributes, writesIn } from '../../support/sns-mq';
+
+const config = defaultConfig();
+const ids = (items: WorkItem[]) => items.map((i) => i.remediation?.id ?? null);
+const TOPIC = 'arn:aws:sns:us-east-1:123456789012:alerts';
+const SNS_IDS = remediationsForType('sns-topic').map((r) => r.id);
 
 const policyOf = async (arn: string): Promise<PolicyDocument> => JSON.parse((await topicAttributes(arn)).Policy!);
 const eventFile = (event: object) => tempFile('event.json', event);
+
+offline('ARNs of SNS topics', () => {
+  it.each(['alerts', 'alerts.fifo'])('parses the topic %s, keeping its name', (name) => {
+    const arn = `arn:aws:sns:us-east-1:123456789012:${name}`;
+    expect(parseArn(arn)).toEqual({ type: 'sns-topic', arn, partition: 'aws', region: 'us-east-1', accountId: '123456789012', name });
+  });
+
+  it('rejects a subscription ARN, saying so', () => {
+    expect(() => parseArn('arn:aws:sns:us-east-1:123456789012:alerts:1f2e3d4c-5b6a-4789-8a9b-0c1d2e3f4a5b')).toThrow(/is not a valid SNS topic name \(subscription ARNs are not supported\)$/);
+  });
+});
+
+offline('route: SNS CloudTrail', () => {
+  it('reads every SNS fixture and sends it to every SNS remediation', () => {
+    for (const name of ['CreateTopic', 'SetTopicAttributes', 'AddPermission', 'RemovePermission', 'Subscribe', 'TagResource', 'UntagResource']) {
+      const items = route(parseEvent(snsCloudTrailEvent(TOPIC, name)), config);
+      expect(ids(items)).toEqual(SNS_IDS);
+      expect(items.every((i) => i.resourceArn === TOPIC && !i.skip)).toBe(true);
+    }
+  });
+
+  it('takes the ARN from the real fixtures as they are', () => {
+    for (const f of ['cloudtrail-sns-create-topic.json', 'cloudtrail-sns-set-topic-attributes.json', 'cloudtrail-sns-tag-resource.json']) {
+      expect(route(parseEvent(fixture(f)), config).map((i) => i.resourceArn)).toEqual(SNS_IDS.map(() => TOPIC));
+    }
+  });
+
+  it('skips an SNS call that changes nothing', () => {
+    expect(route(parseEvent(snsCloudTrailEvent(TOPIC, 'Publish')), config)[0]?.skip).toMatch(/Publish does not change the compliance of an SNS topic/);
+  });
+});
 
 onEmulator('SNS CloudTrail events', () => {
   it('one SetTopicAttributes event runs every SNS remediation, each to its own status', async () => {
