@@ -1,45 +1,19 @@
+/**
+ * route: CloudTrail events, Security Hub findings and runbook requests → work items. How each
+ * kind's CloudTrail events name its resources is with the kind (test/core/resources).
+ */
 import { expect, it } from 'vitest';
-import { defaultConfig, InputError, parseConfig, parseEvent, parseEventText, remediationsForType, route, routeRunbook, type WorkItem } from '@fixbridge/core';
+import { defaultConfig, parseConfig, parseEvent, remediationsForType, route, routeRunbook, type WorkItem } from '@fixbridge/core';
 import { fixture, sqsCloudTrailEvent, sqsFindingEvent } from '../support/fixtures';
 import { offline } from '../support/projects';
+import { findingEvent } from '../support/sns-mq';
 
 const config = defaultConfig();
 const ids = (items: WorkItem[]) => items.map((i) => i.remediation?.id ?? null);
 const SQS_IDS = remediationsForType('sqs-queue').map((r) => r.id);
-
-offline('parse', () => {
-  it('reads every fixture as the right trigger kind', () => {
-    expect(parseEvent(fixture('cloudtrail-sqs-create-queue.json')).kind).toBe('cloudtrail');
-    expect(parseEvent(fixture('securityhub-imported-sqs1.json')).kind).toBe('findings');
-    const custom = parseEvent(fixture('securityhub-custom-action.json'));
-    expect(custom.kind === 'findings' && custom.customAction?.name).toBe('Remediate with fixbridge');
-    expect(parseEvent(fixture('runbook-request.json')).kind).toBe('runbook');
-  });
-
-  it.each<[string, unknown, RegExp]>([
-    ['an array', [], /must be a JSON object/],
-    ['an unknown detail-type', { ...fixture('cloudtrail-sqs-create-queue.json'), 'detail-type': 'EC2 Instance State-change Notification', source: 'aws.ec2' }, /unknown shape: detail-type "EC2 Instance State-change Notification"/],
-    ['a CloudTrail event of another service', { ...fixture('cloudtrail-sqs-create-queue.json'), source: 'aws.s3' }, /source "aws.s3" are not handled/],
-    ['a bad account', { ...fixture('cloudtrail-sqs-create-queue.json'), account: 'abc' }, /account: expected a 12-digit account id/],
-    ['a finding without Resources', (() => { const e = fixture('securityhub-imported-sqs1.json'); delete e.detail.findings[0].Resources; return e; })(), /detail\.findings\.0\.Resources/],
-    ['a runbook request with a typo key', { remediation: 'sqs-require-tls', resourceArn: 'arn', mdoe: 'auto' }, /runbook request/],
-    ['a runbook request with a bad mode', { remediation: 'sqs-require-tls', resourceArn: 'arn', mode: 'yolo' }, /mode/],
-  ])('rejects %s with a one-line InputError', (_n, raw, message) => {
-    let err: unknown;
-    try {
-      parseEvent(raw);
-    } catch (e) {
-      err = e;
-    }
-    expect(err).toBeInstanceOf(InputError);
-    expect((err as Error).message).toMatch(message);
-    expect((err as Error).message).not.toContain('\n');
-  });
-
-  it('rejects malformed JSON naming the source', () => {
-    expect(() => parseEventText('{"version":', 'event file x.json')).toThrow(/event file x.json is not valid JSON/);
-  });
-});
+const TOPIC = 'arn:aws:sns:us-east-1:123456789012:alerts';
+const BROKER_ID = 'b-7f3c2a1e-9d4b-4c8a-b6e5-1a2b3c4d5e6f';
+const BROKER = { id: BROKER_ID, arn: `arn:aws:mq:us-east-1:123456789012:broker:orders-broker:${BROKER_ID}` };
 
 offline('route: CloudTrail', () => {
   it('skips (never drops) an event name that changes nothing', () => {
@@ -127,5 +101,43 @@ offline('route: runbook', () => {
     ['sqs-require-tls', 'arn:aws:sns:us-east-1:123456789012:topic', /remediates SQS queue resources, but .* is an SNS topic/],
   ])('rejects %s on %s', (target, resource, message) => {
     expect(() => routeRunbook(target, resource)).toThrow(message);
+  });
+});
+
+offline('route: Security Hub findings for SNS and MQ', () => {
+  it.each<[string, string, string[]]>([
+    [TOPIC, 'SNS.1', ['sns-encrypt-at-rest']],
+    [TOPIC, 'SNS.3', ['sns-required-tags']],
+    [TOPIC, 'SNS.4', ['sns-block-public-access']],
+    [BROKER.arn, 'MQ.2', ['mq-enable-logging']],
+    [BROKER.arn, 'MQ.3', ['mq-auto-minor-version-upgrade']],
+    [BROKER.arn, 'MQ.4', ['mq-required-tags']],
+    [BROKER.arn, 'MQ.5', ['mq-active-standby']],
+    [BROKER.arn, 'MQ.6', ['mq-rabbit-cluster']],
+  ])('%s %s → %s', (arn, control, expected) => {
+    const items = route(parseEvent(findingEvent(arn, control)), config);
+    expect(ids(items)).toEqual(expected);
+    expect(items[0]).toMatchObject({ resourceArn: arn });
+    expect(items[0]?.skip).toBeUndefined();
+  });
+
+  it('accepts both spellings of the MQ resource type', () => {
+    const e = findingEvent(BROKER.arn, 'MQ.2');
+    e.detail.findings[0].Resources[0].Type = 'AwsAmazonMqBroker';
+    expect(route(parseEvent(e), config)[0]?.skip).toBeUndefined();
+  });
+
+  it('does not route the seed’s own MQ numbering: the real MQ.1 is not a control any remediation claims', () => {
+    expect(ids(route(parseEvent(findingEvent(BROKER.arn, 'MQ.1')), config))).toEqual([null]);
+  });
+});
+
+offline('route: runbook by control id', () => {
+  it.each<[string, string, string[]]>([
+    ['Qualys:438', TOPIC, ['sns-deny-http-subscriptions']],
+    ['Qualys:183', TOPIC, ['sns-block-public-access']],
+    ['Qualys:315', 'arn:aws:mq:us-east-1:123456789012:broker:e4f904', ['mq-no-public-access']],
+  ])('%s', (control, arn, expected) => {
+    expect(ids(routeRunbook(control, arn))).toEqual(expected);
   });
 });

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { ROOT } from '../support/paths';
-import { offline } from '../support/projects';
+import { ROOT } from './support/paths';
+import { offline } from './support/projects';
 
 /** `npm ci` needs every optional dependency in the lock; see scripts/complete-lockfile.mjs. */
 offline('package-lock.json', () => {
