@@ -121,6 +121,11 @@ export function eventFor(fixture: object, fixtureArn: string, resourceArn: strin
   return { ...(JSON.parse(text) as Record<string, unknown>), id: uniqueName('evt') };
 }
 
+/** The queue ARN the fixtures name (`orders`), which `eventFor` replaces. */
+export const FIXTURE_ARN = 'arn:aws:sqs:us-east-1:123456789012:orders';
+/** New queues get SSE-SQS by default (in AWS and the emulator). */
+export const UNENCRYPTED = { SqsManagedSseEnabled: 'false' };
+
 /** Apply a remediation as the deployed worker would, recording it in the history `store`; returns the change id. */
 export async function applyRecorded(store: HistoryStore, remediation: string, arn: string, mode: Mode = 'auto'): Promise<string> {
   const items = routeRunbook(remediation, arn, undefined, mode).map((i) => ({ ...i, trigger: { ...i.trigger, eventId: uniqueName('evt') } }));

@@ -1,30 +1,22 @@
 /**
- * The deployed engine in-process against the emulator: router → FIFO work queue → worker → history,
- * Security Hub write-back (mocked: the emulator has no BatchUpdateFindings), bus event and notification.
+ * The worker in-process against the emulator: router → FIFO work queue → worker → history, Security
+ * Hub write-back (mocked: the emulator has no BatchUpdateFindings), bus event and notification;
+ * failed messages and cold start.
  */
 import '../support/quiet-lambda';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { BatchUpdateFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { ClientPool, remediationsForType, type Result } from '@fixbridge/core';
+import { ClientPool, type Result } from '@fixbridge/core';
 import { HistoryStore, messageGroupId, sweepItems, toWorkMessage } from '@fixbridge/core/hub';
-import { createRouter } from '../../packages/functions/src/router';
-import { createRunbook } from '../../packages/functions/src/runbook';
-import { createWorker } from '../../packages/functions/src/worker';
 import { engineRuntime } from '../../packages/functions/src/engine-runtime';
+import { createRouter } from '../../packages/functions/src/router';
 import { routerRuntime } from '../../packages/functions/src/runtime';
-import { createQueue, queueAttributes, REGION, ROOT, uniqueName } from '../support/aws';
-import { createHub, eventFor, lambdaContext, receiveAll, sqsEvent } from '../support/deploy';
+import { createWorker } from '../../packages/functions/src/worker';
+import { createQueue, queueAttributes, REGION, uniqueName } from '../support/aws';
+import { createHub, eventFor, FIXTURE_ARN, lambdaContext, receiveAll, sqsEvent, UNENCRYPTED } from '../support/deploy';
+import { fixture } from '../support/fixtures';
 import { onEmulator } from '../support/projects';
-
-const fixture = (name: string) => JSON.parse(readFileSync(join(ROOT, 'test/fixtures', name), 'utf8')) as object;
-const FIXTURE_ARN = 'arn:aws:sqs:us-east-1:123456789012:orders';
-/** New queues get SSE-SQS by default (in AWS and the emulator). */
-const UNENCRYPTED = { SqsManagedSseEnabled: 'false' };
 
 onEmulator('deployed engine', () => {
   const securityHub = mockClient(SecurityHubClient);
@@ -33,7 +25,6 @@ onEmulator('deployed engine', () => {
   let hub: Awaited<ReturnType<typeof createHub>>;
   let router: ReturnType<typeof createRouter>;
   let worker: ReturnType<typeof createWorker>;
-  let runbook: ReturnType<typeof createRunbook>;
   let history: HistoryStore;
 
   beforeAll(async () => {
@@ -41,7 +32,6 @@ onEmulator('deployed engine', () => {
     router = createRouter(() => routerRuntime(hub.env));
     const engine = engineRuntime(hub.env);
     worker = createWorker(() => engine);
-    runbook = createRunbook(() => engine);
     history = await HistoryStore.open({ table: hub.table, region: REGION });
     securityHub.on(BatchUpdateFindingsCommand).resolves({ ProcessedFindings: [], UnprocessedFindings: [] });
   });
@@ -96,32 +86,6 @@ onEmulator('deployed engine', () => {
     expect(securityHub.commandCalls(BatchUpdateFindingsCommand).at(-1)!.args[0].input.Workflow).toEqual({ Status: 'NOTIFIED' });
   });
 
-  it('drops skips in the router and groups CloudTrail work by resource', async () => {
-    const q = await createQueue(uniqueName('ct'));
-    const base = eventFor(fixture('cloudtrail-sqs-create-queue.json'), 'https://sqs.us-east-1.amazonaws.com/123456789012/orders', q.url) as { detail: Record<string, unknown> };
-    const failed = structuredClone(base);
-    failed.detail.errorCode = 'AccessDenied';
-    const skipped = await router(failed, lambdaContext());
-    expect(skipped.queued).toBe(0);
-    expect(skipped.skipped).toBeGreaterThan(0);
-
-    const routed = await router(base, lambdaContext());
-    const messages = await receiveAll(hub.work.url, routed.queued);
-    expect(routed.queued).toBeGreaterThan(1);
-    expect(messages).toHaveLength(routed.queued);
-    expect(new Set(messages.map((m) => m.Attributes?.MessageGroupId))).toEqual(new Set([q.arn]));
-    expect(new Set(messages.map((m) => m.Attributes?.MessageDeduplicationId)).size).toBe(messages.length);
-  });
-
-  it('answers the daily schedule with a sweep of every resource the catalog remediates', async () => {
-    const q = await createQueue(uniqueName('sweep'));
-    const items = await sweepItems(new ClientPool().get(REGION), 'sched-1');
-    expect(items.filter((i) => i.resourceArn === q.arn).map((i) => i.remediation?.id)).toEqual(remediationsForType('sqs-queue').map((r) => r.id));
-    const scheduled = { version: '0', id: uniqueName('sched'), 'detail-type': 'Scheduled Event', source: 'aws.events', account: '123456789012', time: '2026-11-02T05:00:00Z', region: REGION, resources: [], detail: {} };
-    const sweep = await createHub({});
-    expect((await createRouter(() => routerRuntime(sweep.env))(scheduled, lambdaContext())).queued).toBeGreaterThanOrEqual(items.length);
-  });
-
   it('runs a sweep work item: recorded with trigger sweep, no Security Hub write-back', async () => {
     const q = await createQueue(uniqueName('swept'), UNENCRYPTED);
     const [swept] = (await sweepItems(new ClientPool().get(REGION), 'sched-2')).filter((i) => i.resourceArn === q.arn && i.remediation?.id === 'sqs-encrypt-at-rest');
@@ -133,10 +97,6 @@ onEmulator('deployed engine', () => {
     expect(securityHub.commandCalls(BatchUpdateFindingsCommand)).toHaveLength(calls);
   });
 
-  it('rejects an event it does not understand without retrying it', async () => {
-    expect(await router({ hello: 'world' }, lambdaContext())).toMatchObject({ queued: 0, rejected: expect.stringContaining('not an EventBridge event') });
-  });
-
   it('fails a bad message and the later messages of its group, and processes other groups', async () => {
     const q = await createQueue(uniqueName('batch'));
     const good = JSON.stringify({ remediation: 'sqs-require-tls', resourceArn: q.arn, trigger: { kind: 'runbook', eventId: uniqueName('e') } });
@@ -144,26 +104,6 @@ onEmulator('deployed engine', () => {
     const event = sqsEvent([record('bad', '{"remediation":"nope"}', 'g1'), record('after-bad', good, 'g1'), record('other', good, q.arn)], hub.work.arn);
     expect(await worker(event, lambdaContext())).toEqual({ batchItemFailures: [{ itemIdentifier: 'bad' }, { itemIdentifier: 'after-bad' }] });
     expect(JSON.parse((await queueAttributes(q.url)).Policy!).Statement).toHaveLength(1);
-  });
-
-  it('runs a runbook request with the contract of `fixbridge run`', async () => {
-    const q = await createQueue(uniqueName('rb'));
-    const out = await runbook({ remediation: 'sqs-require-tls', resourceArn: q.arn, mode: 'dry-run' }, lambdaContext());
-    expect(out.results).toMatchObject([{ remediation: 'sqs-require-tls', status: 'planned', mode: 'dry-run', resourceArn: q.arn }]);
-    await expect(runbook({ remediation: 'no-such-thing', resourceArn: q.arn }, lambdaContext())).rejects.toThrow(/unknown remediation or control "no-such-thing"/);
-  });
-
-  it('assumes the member role for a resource of another account', async () => {
-    const member = '111111111111';
-    const creds = (await new STSClient({ region: REGION }).send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${member}:role/fixbridge-remediation`, RoleSessionName: 'seed' }))).Credentials!;
-    const sqs = new SQSClient({ region: REGION, credentials: { accessKeyId: creds.AccessKeyId!, secretAccessKey: creds.SecretAccessKey!, sessionToken: creds.SessionToken! } });
-    const name = uniqueName('member');
-    const url = (await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: UNENCRYPTED }))).QueueUrl!;
-    const arn = `arn:aws:sqs:${REGION}:${member}:${name}`;
-    const out = await runbook({ remediation: 'sqs-encrypt-at-rest', resourceArn: arn, mode: 'auto' }, lambdaContext());
-    expect(out.results).toMatchObject([{ status: 'applied', resourceArn: arn }]);
-    const attrs = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['All'] }))).Attributes!;
-    expect(attrs.SqsManagedSseEnabled).toBe('true');
   });
 
   it('stops at cold start with a clear error when the stored configuration is invalid', async () => {

@@ -1,11 +1,11 @@
 /**
- * The `fixbridge` command as a user runs it: events from files and stdin, the JSON contract,
- * human output, exit codes, and bad input that changes nothing.
+ * `fixbridge handle` as a user runs it, against the emulator: events from files and stdin, the
+ * JSON contract, the mode from the config, human output.
  */
 import { expect, it } from 'vitest';
+import { remediationsForType, STATUSES, type Result } from '@fixbridge/core';
 import { cli, createQueue, queueAttributes, spawnCli, tempFile, uniqueName } from '../support/aws';
 import { sqsCloudTrailEvent, sqsFindingEvent } from '../support/fixtures';
-import { remediationsForType, STATUSES, type Result } from '@fixbridge/core';
 import { onEmulator } from '../support/projects';
 
 const parse = (stdout: string) => (JSON.parse(stdout) as { results: Result[] }).results;
@@ -85,55 +85,5 @@ onEmulator('fixbridge handle', () => {
     expect(run.stdout).toMatch(/before: \(none\)\n +after: +\{"name":".*-dlq"/);
     expect(run.stdout).not.toContain('\u001b[');
     expect(run.stdout).toMatch(/^2 compliant, 2 planned, 1 skipped$/m);
-  });
-});
-
-onEmulator('bad input: exit 2, one line, no stack trace, nothing changed', () => {
-  it.each<[string, () => Promise<string[]>, RegExp]>([
-    ['malformed JSON', async () => ['handle', '--event', tempFile('e.json', '{"version": "0",')], /is not valid JSON/],
-    ['an event of no known shape', async () => ['handle', '--event', tempFile('e.json', { version: '0', id: '1', 'detail-type': 'Object Created', source: 'aws.s3', account: '123456789012', time: 't', region: 'us-east-1', resources: [], detail: {} })], /unknown shape/],
-    ['a missing event file', async () => ['handle', '--event', '/nonexistent/event.json'], /cannot be read \(ENOENT\)/],
-    ['an unknown remediation', async () => ['run', 'sqs-encrypt', '--resource', 'arn:aws:sqs:us-east-1:123456789012:q'], /unknown remediation or control "sqs-encrypt"/],
-    ['a malformed ARN', async () => ['run', 'sqs-require-tls', '--resource', 'arn:aws:sqs:us-east-1:12345:q'], /malformed ARN/],
-    ['a bad --mode', async () => ['run', 'sqs-require-tls', '--resource', 'arn:aws:sqs:us-east-1:123456789012:q', '--mode', 'fix'], /--mode must be one of dry-run, approval, auto/],
-    ['an unknown flag', async () => ['run', 'sqs-require-tls', '--resource', 'arn:aws:sqs:us-east-1:123456789012:q', '--force'], /Unknown option '--force'/],
-    ['a config that fails validation', async () => ['run', 'sqs-require-tls', '--resource', 'arn:aws:sqs:us-east-1:123456789012:q', '--config', tempFile('c.json', { remediations: { 'sqs-require-tls': { strict: true } } })], /remediations.sqs-require-tls/],
-    ['an unknown command', async () => ['fix'], /unknown command "fix"/],
-    ['run without --resource', async () => ['run', 'sqs-require-tls'], /run needs --resource/],
-  ])('%s', async (_n, args, message) => {
-    const run = await cli(await args());
-    expect(run.code).toBe(2);
-    expect(run.stdout).toBe('');
-    expect(run.stderr).toMatch(message);
-    expect(run.stderr.trim().split('\n')).toHaveLength(1);
-    expect(run.stderr).toMatch(/^fixbridge: error: /);
-  });
-
-  it('changes nothing when the config is invalid, even with --mode auto', async () => {
-    const q = await createQueue(uniqueName('bad-config'));
-    const config = tempFile('c.json', '{"mode": "auto", "remediations": {"sqs-require-tls": {"kmsKeyId": 1}}}');
-    const run = await spawnCli(['handle', '--event', tempFile('e.json', sqsCloudTrailEvent(q.name)), '--config', config, '--mode', 'auto']);
-    expect(run.code).toBe(2);
-    expect(run.stderr).not.toMatch(/\n\s+at /);
-    expect((await queueAttributes(q.url)).Policy).toBeUndefined();
-  });
-});
-
-onEmulator('fixbridge list', () => {
-  it('prints the catalog as JSON with controls, risk and permissions', async () => {
-    const run = await cli(['list', '--json']);
-    const { remediations } = JSON.parse(run.stdout) as { remediations: { id: string; controls: string[]; risk: string; permissions: string[] }[] };
-    expect(remediations.find((r) => r.id === 'sqs-encrypt-at-rest')).toMatchObject({ controls: ['SecurityHub:SQS.1', 'Qualys:291', 'Qualys:451'], risk: 'medium', permissions: expect.arrayContaining(['sqs:SetQueueAttributes', 'kms:GetKeyPolicy']) });
-  });
-
-  it('prints a table for a person', async () => {
-    const run = await cli(['list']);
-    expect(run.stdout).toMatch(/^REMEDIATION\s+RESOURCE\s+SECURITY HUB\s+QUALYS\s+RISK/);
-    expect(run.stdout).toMatch(/sqs-block-public-access\s+SQS queue\s+SQS\.3\s+382\s+high/);
-  });
-
-  it('answers --help and --version with exit 0', async () => {
-    expect((await cli(['--help'])).stdout).toContain('fixbridge run <remediation-id|control-id> --resource <arn>');
-    expect((await cli(['--version'])).code).toBe(0);
   });
 });
