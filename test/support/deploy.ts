@@ -1,7 +1,7 @@
 /**
  * Helpers for the deployed engine's tests: the hub's resources created in the emulator (history
- * table, work queue, topic, bus rule, config parameter), captures of what the functions send, and
- * the Lambda plumbing (SQS events, context).
+ * table, work queue, topic, bus rule, config parameter), captures of what the functions send, the
+ * Lambda plumbing (SQS events, context), and changes applied and recorded as the worker does them.
  */
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutRuleCommand, EventBridgeClient, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
@@ -9,8 +9,9 @@ import { CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { Context, SQSEvent } from 'aws-lambda';
-import type { EngineConfigInput } from '@fixbridge/core';
-import { HISTORY_TABLE } from '@fixbridge/core/hub';
+import { expect } from 'vitest';
+import { ClientPool, defaultConfig, routeRunbook, type EngineConfigInput, type Mode } from '@fixbridge/core';
+import { deliver, HISTORY_TABLE, type HistoryStore } from '@fixbridge/core/hub';
 import { ENV } from '../../packages/functions/src/env';
 import { ACCOUNT, REGION, seedClients, uniqueName } from './aws';
 import './quiet-lambda';
@@ -118,4 +119,18 @@ export function lambdaContext(requestId = uniqueName('req')): Context {
 export function eventFor(fixture: object, fixtureArn: string, resourceArn: string): Record<string, unknown> {
   const text = JSON.stringify(fixture).replaceAll(fixtureArn, resourceArn);
   return { ...(JSON.parse(text) as Record<string, unknown>), id: uniqueName('evt') };
+}
+
+/** The queue ARN the fixtures name (`orders`), which `eventFor` replaces. */
+export const FIXTURE_ARN = 'arn:aws:sqs:us-east-1:123456789012:orders';
+/** New queues get SSE-SQS by default (in AWS and the emulator). */
+export const UNENCRYPTED = { SqsManagedSseEnabled: 'false' };
+
+/** Apply a remediation as the deployed worker would, recording it in the history `store`; returns the change id. */
+export async function applyRecorded(store: HistoryStore, remediation: string, arn: string, mode: Mode = 'auto'): Promise<string> {
+  const items = routeRunbook(remediation, arn, undefined, mode).map((i) => ({ ...i, trigger: { ...i.trigger, eventId: uniqueName('evt') } }));
+  const pool = new ClientPool();
+  const outcome = await deliver(items[0]!, { engine: { config: defaultConfig(), clientsFor: (ref) => pool.get(ref.region) }, history: store });
+  expect(outcome!.result.status).toBe(mode === 'auto' ? 'applied' : 'planned');
+  return outcome!.changeId!;
 }

@@ -1,0 +1,44 @@
+/** Work messages: the work item on the FIFO work queue, its idempotency keys and its message group. */
+import { expect, it } from 'vitest';
+import { deduplicationId, fromWorkMessage, idempotencyKey, messageGroupId, toWorkMessage } from '@fixbridge/core/hub';
+import { workItem as item } from '../../support/hub';
+import { offline } from '../../support/projects';
+import { QUEUE_ARN as ARN } from '../../support/states';
+
+offline('work messages', () => {
+  it('round-trip a work item through JSON, keeping the trigger and modes', () => {
+    const i = { ...item('e-1'), forcedMode: 'dry-run' as const };
+    const back = fromWorkMessage(JSON.stringify(toWorkMessage(i)));
+    expect(back).toMatchObject({ resourceArn: ARN, trigger: i.trigger, forcedMode: 'dry-run' });
+    expect(back.remediation?.id).toBe('sqs-require-tls');
+  });
+
+  it('reject malformed messages with the field', () => {
+    expect(() => fromWorkMessage('{')).toThrow(/not valid JSON/);
+    expect(() => fromWorkMessage(JSON.stringify({ remediation: 'nope', resourceArn: ARN, trigger: { kind: 'runbook' } }))).toThrow(/unknown remediation "nope"/);
+    expect(() => fromWorkMessage(JSON.stringify({ remediation: 'sqs-require-tls', trigger: { kind: 'runbook' } }))).toThrow(/resourceArn/);
+  });
+
+  it('derive the same keys for the same event, remediation and resource only', () => {
+    expect(idempotencyKey(item('e-1'))).toBe(idempotencyKey(item('e-1')));
+    expect(idempotencyKey(item('e-1'))).not.toBe(idempotencyKey(item('e-2')));
+    expect(idempotencyKey(item('e-1'))).not.toBe(idempotencyKey(item('e-1', `${ARN}-2`)));
+    expect(idempotencyKey(item(undefined))).toBeUndefined();
+    expect(deduplicationId(item(undefined))).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('group by resource ARN, hashing ARNs longer than SQS allows', () => {
+    expect(messageGroupId(item().ref!)).toBe(ARN);
+    expect(messageGroupId(item(undefined, `arn:aws:sns:us-east-1:123456789012:${'t'.repeat(200)}`, 'sns-require-tls').ref!)).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('give both ARN forms of one broker the same group and the same keys', () => {
+    const id = 'b-1234abcd-56ef-78ab-90cd-1234567890ab';
+    const [named, bare] = [`arn:aws:mq:us-east-1:123456789012:broker:orders:${id}`, `arn:aws:mq:us-east-1:123456789012:broker:${id}`].map((arn) => item('e-1', arn, 'mq-enable-logging'));
+    expect(messageGroupId(named!.ref!)).toBe(messageGroupId(bare!.ref!));
+    expect(idempotencyKey(named!)).toBeDefined();
+    expect(idempotencyKey(named!)).toBe(idempotencyKey(bare!));
+    expect(deduplicationId(named!)).toBe(deduplicationId(bare!));
+    expect(idempotencyKey(named!)).not.toBe(idempotencyKey(item('e-1', `arn:aws:mq:us-east-1:123456789012:broker:orders:b-1234abcd-56ef-78ab-90cd-000000000000`, 'mq-enable-logging')));
+  });
+});
