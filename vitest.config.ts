@@ -1,12 +1,23 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { configDefaults, defineConfig } from 'vitest/config';
 
 /**
- * The tests mirror the source: every file under test/ but test/infra is in both the unit and the
- * integration project, and each of its suites registers in one of them (test/support/projects.ts:
- * `offline` suites in unit, `onEmulator` suites in integration). A file with no suite for a
- * project counts there as "(0 test)".
+ * The tests mirror the source: a file under test/ (but test/infra) holds a module's offline suites
+ * and its emulator suites, and each suite registers in one project (test/support/projects.ts:
+ * `offline` suites in unit, `onEmulator` suites in integration). A project loads only the files
+ * that have suites for it: loading a file costs its imports (the AWS SDK, about a second), twice
+ * over if every file were loaded by both projects.
  */
-const MIRRORED = ['test/**/*.test.ts'];
+function testFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) return path === join('test', 'infra') ? [] : testFiles(path);
+    return e.name.endsWith('.test.ts') ? [path] : [];
+  });
+}
+const MIRRORED = testFiles('test');
+const withSuites = (call: string) => MIRRORED.filter((f) => readFileSync(f, 'utf8').includes(`${call}(`));
 const NOT_MIRRORED = [...configDefaults.exclude, 'test/infra/**'];
 /**
  * Per project, so a run that finds no test file at all (a mistyped filter) still fails. Vitest's
@@ -16,11 +27,15 @@ const PASS_WITH_NO_TESTS = { passWithNoTests: true } as object;
 
 export default defineConfig({
   test: {
+    // Test files of a worker share one module graph: the AWS SDK loads once per worker, not once per
+    // file (a third of the wall time). So a test must not leave state behind: a mocked SDK client is
+    // restored in afterAll, an environment variable set in a test is put back in finally.
+    poolOptions: { forks: { isolate: false } },
     projects: [
       {
         test: {
           name: 'unit',
-          include: MIRRORED,
+          include: withSuites('offline'),
           exclude: NOT_MIRRORED,
           environment: 'node',
           env: { FIXBRIDGE_TEST_PROJECT: 'unit' },
@@ -38,7 +53,7 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
-          include: MIRRORED,
+          include: withSuites('onEmulator'),
           exclude: NOT_MIRRORED,
           environment: 'node',
           env: { FIXBRIDGE_TEST_PROJECT: 'integration' },
