@@ -13,6 +13,11 @@ export interface ResourceRef {
   accountId: string;
   /** Queue name, topic name, or broker id. */
   name: string;
+  /**
+   * The kind's own locator, when a listing or the event already gave it (an SQS queue URL), so the
+   * read need not look it up.
+   */
+  hint?: string | undefined;
 }
 
 /** The parts of an ARN of a regional resource of one account. */

@@ -2,14 +2,20 @@
  * The pipeline: route → read → evaluate → gate → apply → verify, for each work item.
  * Items for the same resource run one after another and share its reads; after a write the
  * resource is read afresh, so the next item plans from the state just written.
+ *
+ * Writes converge: a policy that changed between the read and the write is re-read and re-planned
+ * (the kind's guard refuses to overwrite it), and a verification that finds the change gone (another
+ * writer replaced it) re-plans from what is there and writes again, a bounded number of times.
+ * After a failed write the engine looks before it reports: what is in place is read back, not assumed.
  */
+import { createHash } from 'node:crypto';
 import type { ResourceRef } from './arn';
 import type { Clients } from './aws/clients';
 import { CATALOG } from './catalog';
 import { effectiveMode, optionsOf, type EngineConfig } from './config';
-import { describeError, ResourceNotFoundError } from './errors';
+import { ConcurrentEditError, describeError, ResourceNotFoundError } from './errors';
 import type { ParsedEvent } from './events/parse';
-import { resourceKey } from './resources';
+import { kindOf, parseArn, resourceKey } from './resources';
 import type { AnyKind, BaseState, Tags } from './resources/kind';
 import { makeResult, type Change, type Mode, type Result, type Status } from './results';
 import { controlLabels, type AnyRemediation, type Assessment, type RemediationContext } from './remediations/types';
@@ -27,11 +33,26 @@ export interface EngineDeps {
    * changes to propagate). Default: 1, 2, 4 and 8 seconds, then the result is `failed`.
    */
   verifyDelaysMs?: readonly number[];
+  /** Writes of one plan when others keep changing the resource meanwhile (default 5). */
+  maxWriteAttempts?: number;
+  /** The wait before re-planning after a concurrent edit (default: jittered, 100 ms doubling, at most 2 s). */
+  retryDelayMs?: (attempt: number) => number;
   /** Resources worked on at once (items of one resource always run one after another). Default 4. */
   concurrency?: number;
+  /**
+   * Hold a resource while its items run (the CLI takes a lock per resource shared by the processes
+   * of one machine); resolves to the release function.
+   */
+  lock?: (key: string) => Promise<() => Promise<void>>;
+  /** Called as each result is known (progress of a long run). */
+  onResult?: (result: Result, item: WorkItem) => void;
+  /** Once aborted, no further resource is started; the ones in flight finish (no write is left half done). */
+  signal?: AbortSignal | undefined;
 }
 
 export const DEFAULT_VERIFY_DELAYS_MS: readonly number[] = [1_000, 2_000, 4_000, 8_000];
+const DEFAULT_WRITE_ATTEMPTS = 5;
+const defaultRetryDelay = (attempt: number) => Math.min(2_000, 100 * 2 ** attempt) * (0.5 + Math.random());
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Route a parsed event to work items and run them. */
@@ -39,7 +60,12 @@ export async function handle(event: ParsedEvent, deps: EngineDeps): Promise<Resu
   return run(route(event, deps.config, deps.catalog ?? CATALOG), deps);
 }
 
-/** Run work items; items of one resource in order, different resources concurrently (bounded). */
+/**
+ * Run work items; items of one resource in order, different resources concurrently (bounded). An
+ * item that repeats an earlier one of the same run (same remediation, resource and mode) is not run
+ * again: it gets that item's result. Items whose resource was not started before `signal` aborted
+ * are `skipped`.
+ */
 export async function run(items: WorkItem[], deps: EngineDeps): Promise<Result[]> {
   const results: Result[] = new Array(items.length);
   const groups = new Map<string, number[]>();
@@ -47,16 +73,56 @@ export async function run(items: WorkItem[], deps: EngineDeps): Promise<Result[]
     const key = item.ref && !item.skip ? resourceKey(item.ref) : `#${i}`;
     groups.set(key, [...(groups.get(key) ?? []), i]);
   });
-  const queue = [...groups.values()];
+  const queue = [...groups.entries()];
   async function worker() {
     for (let g = queue.shift(); g; g = queue.shift()) {
-      const session = new ResourceSession();
-      for (const i of g) results[i] = await runItem(items[i]!, deps, session);
+      const [key, indexes] = g;
+      if (deps.signal?.aborted) {
+        for (const i of indexes) results[i] = report(notStarted(items[i]!, deps), items[i]!, deps);
+        continue;
+      }
+      let release: (() => Promise<void>) | undefined;
+      try {
+        release = items[indexes[0]!]!.ref && deps.lock ? await deps.lock(key) : undefined;
+      } catch (err) {
+        for (const i of indexes) results[i] = report(lockFailed(items[i]!, deps, err), items[i]!, deps);
+        continue;
+      }
+      try {
+        const session = new ResourceSession();
+        const done = new Map<string, Result>();
+        for (const i of indexes) {
+          const item = items[i]!;
+          const same = sameWork(item, i, deps);
+          results[i] = report(done.get(same) ?? (await runItem(item, deps, session)), item, deps);
+          done.set(same, results[i]!);
+        }
+      } finally {
+        await release?.();
+      }
     }
   }
   await Promise.all(Array.from({ length: Math.min(deps.concurrency ?? 4, queue.length) }, worker));
   return results;
 }
+
+function report(result: Result, item: WorkItem, deps: EngineDeps): Result {
+  deps.onResult?.(result, item);
+  return result;
+}
+
+/** Items (of one resource) that do the same work: the same remediation in the same mode. */
+function sameWork(item: WorkItem, index: number, deps: EngineDeps): string {
+  return item.skip || !item.remediation || !item.ref ? `#${index}` : `${item.remediation.id}\n${modeOf(item, deps)}`;
+}
+
+function unrun(item: WorkItem, deps: EngineDeps, status: Status, reason: string): Result {
+  const r = item.remediation;
+  return makeResult({ remediation: r?.id ?? null, controls: r ? controlLabels(r) : [], resourceArn: item.resourceArn, mode: modeOf(item, deps), changes: [], reason }, status);
+}
+const notStarted = (item: WorkItem, deps: EngineDeps) => unrun(item, deps, 'skipped', 'stopped before this resource was started; nothing was read or written');
+const lockFailed = (item: WorkItem, deps: EngineDeps, err: unknown) =>
+  unrun(item, deps, 'failed', `another fixbridge process kept this resource busy (${describeError(err)}); nothing was read or written`);
 
 /** One resource's reads, shared by the items of that resource; dropped after a write. */
 class ResourceSession {
@@ -91,6 +157,34 @@ function modeOf(item: WorkItem, deps: EngineDeps): Mode {
   return effectiveMode(deps.config, item.remediation?.id ?? '', deps.modeOverride ?? item.requestedMode);
 }
 
+/** A plan's identity: its changes and its exact writes. Two plans alike in these write the same. */
+export function planHash(plan: { changes: Change[]; ops: unknown[] }): string {
+  return createHash('sha256').update(JSON.stringify([plan.changes, plan.ops])).digest('hex');
+}
+
+/** The resource read back is not the one asked for (another account, region or partition), or undefined. */
+function mismatchOf(ref: ResourceRef, readArn: string): string | undefined {
+  let read: ResourceRef;
+  try {
+    read = parseArn(readArn);
+  } catch {
+    return undefined; // the service's own ARN in a form fixbridge does not parse: nothing to compare
+  }
+  const differs = (['partition', 'region', 'accountId'] as const).filter((k) => read[k] !== ref[k]);
+  if (!differs.length) return undefined;
+  const what = differs.map((k) => (k === 'accountId' ? 'account' : k)).join(' and ');
+  return `the resource read back is ${readArn}, not the requested ${ref.arn} (the ${what} ${differs.length > 1 ? 'differ' : 'differs'}): the credentials or region reach another resource, so nothing was written`;
+}
+
+type Plan = Extract<Assessment<unknown>, { kind: 'plan' }>;
+
+/** Did the write fail for sure (the service rejected the request), or might it have happened? */
+function definitelyRejected(err: unknown): boolean {
+  if (err instanceof ConcurrentEditError) return true;
+  const e = err as { $fault?: string; name?: string; $retryable?: unknown };
+  return e.$fault === 'client' && !e.$retryable && !/Throttl|TooManyRequests|RequestLimitExceeded/.test(e.name ?? '');
+}
+
 async function runItem(item: WorkItem, deps: EngineDeps, session: ResourceSession): Promise<Result> {
   const r = item.remediation;
   const mode = modeOf(item, deps);
@@ -100,6 +194,9 @@ async function runItem(item: WorkItem, deps: EngineDeps, session: ResourceSessio
     makeResult({ remediation: r?.id ?? null, controls: r ? controlLabels(r) : [], resourceArn, mode, changes, reason }, status, extra);
   if (item.skip || !r || !item.ref) return result('skipped', item.skip ?? 'nothing to do');
   const ref = item.ref;
+  if (ref.type !== r.kind.type) {
+    return result('skipped', `${ref.arn} is an ${kindOf(ref.type).label}, but ${r.id} remediates ${r.kind.label} resources; nothing was read or written`);
+  }
 
   const options = optionsOf(deps.config, r);
   let clients: Clients;
@@ -109,17 +206,22 @@ async function runItem(item: WorkItem, deps: EngineDeps, session: ResourceSessio
     return result('failed', `cannot get AWS access to account ${ref.accountId} in ${ref.region}: ${describeError(err)}`);
   }
   const ctx = session.context(r.kind, ref, clients);
+  const evaluate = async (): Promise<Assessment<unknown>> => r.evaluate(await r.read(ctx, options), options, deps.config);
   const exemptTagKey = deps.config.exemptTagKey;
 
   let assessment: Assessment<unknown>;
   try {
-    resourceArn = (await ctx.resource()).arn;
+    const read = (await ctx.resource()).arn;
+    const mismatch = mismatchOf(ref, read);
+    if (mismatch) return result('failed', mismatch);
+    resourceArn = read;
+    assessment = await evaluate();
+    // The exemption needs the tags, read only now: a compliant resource is compliant, exempt or not.
     // A rollback is a person's order to undo fixbridge's own change: the exemption does not stop it.
-    const exempt = item.trigger.kind === 'rollback' ? undefined : (await ctx.tags())[exemptTagKey];
-    if (exempt !== undefined && exempt.toLowerCase() === 'true') {
-      return result('skipped', `the resource is exempt (tag ${exemptTagKey}=${exempt})`);
+    if (assessment.kind !== 'compliant' && assessment.kind !== 'skipped' && item.trigger.kind !== 'rollback') {
+      const exempt = (await ctx.tags())[exemptTagKey];
+      if (exempt !== undefined && exempt.toLowerCase() === 'true') return result('skipped', `the resource is exempt (tag ${exemptTagKey}=${exempt})`);
     }
-    assessment = r.evaluate(await r.read(ctx, options), options, deps.config);
   } catch (err) {
     if (err instanceof ResourceNotFoundError) {
       return item.trigger.kind === 'runbook'
@@ -139,36 +241,134 @@ async function runItem(item: WorkItem, deps: EngineDeps, session: ResourceSessio
     case 'plan':
       break;
   }
-  const plan = assessment;
-  if (mode === 'dry-run') return result('planned', `${plan.reason}; dry-run: nothing was changed`, plan.changes);
-  if (mode === 'approval') return result('awaiting-approval', `${plan.reason}; waiting for a person to approve`, plan.changes);
+  const first = assessment;
+  if (mode === 'dry-run') return result('planned', `${first.reason}; dry-run: nothing was changed`, first.changes);
+  if (mode === 'approval') return result('awaiting-approval', `${first.reason}; waiting for a person to approve`, first.changes);
 
-  try {
-    if (r.apply) await r.apply(ctx, plan.ops, options);
-    else await r.kind.applyOps(clients, plan.ops);
-  } catch (err) {
-    session.invalidate(); // part of the plan may have been written: later items must read afresh
-    return result('failed', `apply failed: ${describeError(err)}`, plan.changes);
-  }
-  // verify: read again, evaluate again; only a compliant re-evaluation counts as applied. The
-  // verified read stays in the session, so the next item of this resource plans from the state just written.
+  const write = (plan: Plan) => (r.apply ? r.apply(ctx, plan.ops, options) : r.kind.applyOps(clients, plan.ops));
+  const attempts = deps.maxWriteAttempts ?? DEFAULT_WRITE_ATTEMPTS;
+  const backoff = deps.retryDelayMs ?? defaultRetryDelay;
   const delays = deps.verifyDelaysMs ?? DEFAULT_VERIFY_DELAYS_MS;
-  for (let attempt = 0; ; attempt++) {
-    session.invalidate();
-    let again: Assessment<unknown>;
+  let plan: Plan = first;
+  /** Set once a write went through: what is in place afterwards is fixbridge's. */
+  let wrote = false;
+
+  for (let attempt = 1; ; attempt++) {
+    // apply
     try {
-      again = r.evaluate(await r.read(ctx, options), options, deps.config);
+      await write(plan);
+      wrote = true;
     } catch (err) {
+      session.invalidate(); // part of the plan may have been written: later reads go to AWS
+      if (err instanceof ConcurrentEditError) {
+        // Nothing was written: someone changed the policy since it was read. Re-plan from theirs.
+        if (attempt >= attempts) {
+          return result('failed', `the resource kept changing while fixbridge tried to write it (${attempt} attempts): ${describeError(err)}`, first.changes);
+        }
+        await sleep(backoff(attempt));
+        const next = await replan(evaluate, plan, first, wrote, result);
+        if ('status' in next) return next;
+        plan = next;
+        continue;
+      }
+      return lookAfterFailedWrite(err, plan, first, definitelyRejected(err) ? [] : delays, evaluate, result);
+    }
+
+    // verify: read again, evaluate again; only a compliant re-evaluation counts as applied. The
+    // verified read stays in the session, so the next item of this resource plans from the state just written.
+    let again: Assessment<unknown> | undefined;
+    for (let wait = 0; ; wait++) {
       session.invalidate();
-      return result('failed', `wrote the changes but could not verify them: ${describeError(err)}`, plan.changes);
+      try {
+        again = await evaluate();
+      } catch (err) {
+        session.invalidate();
+        return result('failed', `wrote the changes but could not verify them: ${describeError(err)}`, first.changes);
+      }
+      if (again.kind === 'compliant') {
+        const retried = attempt > 1 ? ` (written ${attempt} times: the resource changed under fixbridge meanwhile)` : '';
+        return result('applied', `${first.reason}; applied and verified${retried}: ${again.reason}`, first.changes, { pendingReboot: again.pendingReboot });
+      }
+      // The same plan again means the write does not show yet (SQS propagates attribute changes
+      // lazily): wait and read again. A different one means someone changed the resource after
+      // fixbridge wrote (another remediation's write replaced this one): re-plan from it.
+      if (again.kind !== 'plan' || planHash(again) !== planHash(plan)) break;
+      if (wait >= delays.length) {
+        session.invalidate();
+        return result('failed', `wrote the changes but the resource is still not compliant on re-read (${again.kind}: ${again.reason})`, first.changes);
+      }
+      await sleep(delays[wait]!);
+    }
+    if (again.kind !== 'plan') {
+      session.invalidate();
+      return result('failed', `wrote the changes but the resource is still not compliant on re-read (${again.kind}: ${again.reason})`, first.changes);
+    }
+    if (attempt >= attempts) {
+      session.invalidate();
+      return result('failed', `wrote the changes ${attempt} times, but others kept changing the resource and it is not compliant now (${again.reason})`, first.changes);
+    }
+    await sleep(backoff(attempt));
+    plan = again;
+  }
+}
+
+/** After a concurrent edit refused the write: a fresh plan, or the result when none is needed or possible. */
+async function replan(
+  evaluate: () => Promise<Assessment<unknown>>,
+  plan: Plan,
+  first: Plan,
+  wrote: boolean,
+  result: (status: Status, reason: string, changes?: Change[]) => Result,
+): Promise<Plan | Result> {
+  let next: Assessment<unknown>;
+  try {
+    next = await evaluate();
+  } catch (err) {
+    return result('failed', `the resource changed before fixbridge could write, and re-reading it failed: ${describeError(err)}; nothing was written`, first.changes);
+  }
+  if (next.kind === 'plan') return next;
+  if (next.kind === 'compliant') {
+    // Someone else's edit made it compliant: if fixbridge wrote nothing, say so.
+    return wrote
+      ? result('applied', `${first.reason}; applied and verified: ${next.reason}`, first.changes)
+      : result('compliant', `${next.reason} (the resource changed while fixbridge planned ${plan.reason}; nothing was written)`);
+  }
+  return result(next.kind === 'skipped' ? 'skipped' : 'blocked', `the resource changed before fixbridge wrote: ${next.reason}; nothing was written`);
+}
+
+/**
+ * A write failed: read the resource back before saying what happened. Compliant → `applied` (the
+ * write went through, its answer was lost); otherwise `failed`, saying which changes are in place
+ * and which are not. `delays`: re-reads for a write whose answer was lost (it may still show).
+ */
+async function lookAfterFailedWrite(
+  err: unknown,
+  plan: Plan,
+  first: Plan,
+  delays: readonly number[],
+  evaluate: () => Promise<Assessment<unknown>>,
+  result: (status: Status, reason: string, changes?: Change[], extra?: { pendingReboot?: true | undefined }) => Result,
+): Promise<Result> {
+  const failed = `apply failed: ${describeError(err)}`;
+  let again: Assessment<unknown>;
+  for (let wait = 0; ; wait++) {
+    try {
+      again = await evaluate();
+    } catch (readErr) {
+      return result('failed', `${failed}; re-reading the resource to see what is in place failed too (${describeError(readErr)}), so some of the changes may be in place`, first.changes);
     }
     if (again.kind === 'compliant') {
-      return result('applied', `${plan.reason}; applied and verified: ${again.reason}`, plan.changes, { pendingReboot: again.pendingReboot });
+      return result('applied', `${first.reason}; the write's answer was lost (${describeError(err)}), but the resource reads back compliant: ${again.reason}`, first.changes, {
+        pendingReboot: again.pendingReboot,
+      });
     }
-    if (attempt >= delays.length) {
-      session.invalidate();
-      return result('failed', `wrote the changes but the resource is still not compliant on re-read (${again.kind}: ${again.reason})`, plan.changes);
-    }
-    await sleep(delays[attempt]!);
+    if (wait >= delays.length || again.kind !== 'plan' || planHash(again) !== planHash(plan)) break;
+    await sleep(delays[wait]!);
   }
+  if (again.kind !== 'plan') return result('failed', `${failed}; the resource now reads ${again.kind}: ${again.reason}`, first.changes);
+  const pending = new Set(again.changes.map((c) => `${c.field}\n${JSON.stringify(c.after)}`));
+  const inPlace = plan.changes.filter((c) => !pending.has(`${c.field}\n${JSON.stringify(c.after)}`));
+  if (inPlace.length === 0) return result('failed', `${failed}; nothing was changed (the resource reads back as it was before the write)`, first.changes);
+  const missing = plan.changes.filter((c) => !inPlace.includes(c));
+  return result('failed', `${failed}; in place now: ${inPlace.map((c) => c.description).join('; ')}; not in place: ${missing.map((c) => c.description).join('; ')}`, first.changes);
 }

@@ -105,14 +105,15 @@ function routeCloudTrail(event: Extract<ParsedEvent, { kind: 'cloudtrail' }>, co
       skip: `the ${d.eventName} call failed (${d.errorCode}); nothing changed`,
     }));
   }
-  const arn = kind.cloudTrail.resourceOf(d, event.envelope.account);
-  if (!arn) return none(`${d.eventName} event names no ${kind.label} (no identifier in requestParameters or responseElements)`);
+  const named = kind.cloudTrail.resourceOf(d, event.envelope.account);
+  if (!named) return none(`${d.eventName} event names no ${kind.label} (no identifier in requestParameters or responseElements)`);
   let ref: ResourceRef;
   try {
-    ref = parseArn(arn);
+    ref = { ...parseArn(named.arn), ...(named.hint ? { hint: named.hint } : {}) };
   } catch (err) {
-    return none(`${d.eventName} names a resource fixbridge cannot use: ${(err as Error).message}`, arn);
+    return none(`${d.eventName} names a resource fixbridge cannot use: ${(err as Error).message}`, named.arn);
   }
+  const arn = named.arn;
   if (remediations.length === 0) return none(`no remediation handles ${kind.label} resources`, arn);
 
   const self = ownCallReason(d.userAgent, d.userIdentity?.arn, d.userIdentity?.sessionContext?.sessionIssuer?.arn, config.engineRoleArn);

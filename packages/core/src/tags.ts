@@ -54,8 +54,9 @@ export function defineRequiredTags<K extends AnyKind>(r: {
     risk: 'low',
     permissions: r.permissions,
     optionsSchema: RequiredTagsOptionsSchema,
-    async read(ctx) {
-      return { resource: await ctx.resource(), tags: await ctx.tags() };
+    // The tags are read only when some are required (otherwise the remediation is skipped).
+    async read(ctx, options) {
+      return { resource: await ctx.resource(), tags: Object.keys(options.tags ?? {}).length ? await ctx.tags() : {} };
     },
     evaluate: ({ resource, tags }, options) => evaluateRequiredTags(r.id, tags, options, (missing) => r.kind.restorer.tag(resource, missing, []) as OpOf<K>[]),
   });

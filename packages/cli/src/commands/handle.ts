@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import { handle, InputError, parseEventText } from '@fixbridge/core';
 import type { Io } from '../io';
-import { clientsFor, configOption, EXIT_CODES, jsonOption, loadConfig, modeOption, noColorOption, parseMode, printResults, type Done, type OutputOptions } from './shared';
+import { configOption, engineDeps, EXIT_CODES, jsonOption, loadConfig, modeOption, noColorOption, parseMode, printResults, type Done, type OutputOptions } from './shared';
 
 interface HandleOptions extends OutputOptions {
   event?: string;
@@ -35,7 +35,7 @@ export function handleCommand(io: Io, done: Done): Command {
       const fromStdin = opts.event === '-';
       const text = fromStdin ? await io.readStdin() : await readEventFile(opts.event);
       const event = parseEventText(text, fromStdin ? 'event on stdin' : `event file ${opts.event}`);
-      const results = await handle(event, { config, modeOverride: mode, clientsFor: clientsFor(io) });
+      const results = await handle(event, engineDeps(io, config, mode));
       done(printResults(results, opts, io));
     });
 }

@@ -2,7 +2,7 @@
 import { Command, Option } from 'commander';
 import { InputError, routeRunbook, run } from '@fixbridge/core';
 import type { Io } from '../io';
-import { clientsFor, configOption, EXIT_CODES, jsonOption, loadConfig, modeOption, noColorOption, parseMode, printResults, type Done, type OutputOptions } from './shared';
+import { configOption, engineDeps, EXIT_CODES, jsonOption, loadConfig, modeOption, noColorOption, parseMode, printResults, type Done, type OutputOptions } from './shared';
 
 interface RunOptions extends OutputOptions {
   resource?: string;
@@ -32,7 +32,7 @@ export function runCommand(io: Io, done: Done): Command {
       if (!opts.resource) throw new InputError('run needs --resource <arn>');
       const config = await loadConfig(opts.config);
       const items = routeRunbook(id, opts.resource);
-      const results = await run(items, { config, modeOverride: mode, clientsFor: clientsFor(io) });
+      const results = await run(items, engineDeps(io, config, mode));
       done(printResults(results, opts, io));
     });
 }

@@ -3,6 +3,7 @@ import { Option } from 'commander';
 import { ClientPool, defaultConfig, hasFailure, InputError, loadConfigFile, MODES, type EngineConfig, type EngineDeps, type Mode, type Result } from '@fixbridge/core';
 import { formatResults, type Style } from '../format';
 import { envOf, type Io } from '../io';
+import { lockDir, resourceLocks } from '../lock';
 
 /** Receives the exit code of the command that ran (commander drops an action's return value). */
 export type Done = (code: number) => void;
@@ -62,6 +63,11 @@ export function styleFor(io: Io, opts: OutputOptions): Style {
 
 export async function loadConfig(path: string | undefined): Promise<EngineConfig> {
   return path ? loadConfigFile(path) : defaultConfig();
+}
+
+/** The engine's dependencies for a command: AWS access, and the per-resource lock of this machine. */
+export function engineDeps(io: Io, config: EngineConfig, modeOverride: Mode | undefined): EngineDeps {
+  return { config, modeOverride, clientsFor: clientsFor(io), lock: resourceLocks(lockDir(envOf(io))) };
 }
 
 /** AWS access for the engine: the test's pool, else one built from the standard SDK settings. */

@@ -40,7 +40,7 @@ export async function sweepItems(clients: Clients, eventId: string, catalog: rea
       }
       let ref: ResourceRef;
       try {
-        ref = parseArn(listed.arn);
+        ref = { ...parseArn(listed.arn), ...(listed.hint ? { hint: listed.hint } : {}) };
       } catch (err) {
         if (!(err instanceof InputError)) throw err;
         skip(listed.arn, err.message);

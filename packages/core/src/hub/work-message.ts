@@ -17,6 +17,8 @@ export const WorkMessageSchema = z
   .object({
     remediation: z.string().min(1),
     resourceArn: z.string().min(1),
+    /** The kind's locator of the resource (an SQS queue URL), when the event or listing gave it. */
+    hint: z.string().min(1).optional(),
     trigger: TriggerSchema,
     forcedMode: ModeSchema.optional(),
     requestedMode: ModeSchema.optional(),
@@ -30,6 +32,7 @@ export function toWorkMessage(item: WorkItem): WorkMessage {
   return {
     remediation: item.remediation.id,
     resourceArn: item.ref.arn,
+    ...(item.ref.hint ? { hint: item.ref.hint } : {}),
     trigger: item.trigger,
     ...(item.forcedMode ? { forcedMode: item.forcedMode } : {}),
     ...(item.requestedMode ? { requestedMode: item.requestedMode } : {}),
@@ -48,7 +51,7 @@ export function fromWorkMessage(body: string, catalog: readonly AnyRemediation[]
   const m = parsed.data;
   const remediation = findRemediation(m.remediation, catalog);
   if (!remediation) throw new InputError(`work message names unknown remediation "${m.remediation}"`);
-  const ref = parseArn(m.resourceArn);
+  const ref = { ...parseArn(m.resourceArn), ...(m.hint ? { hint: m.hint } : {}) };
   return {
     remediation,
     resourceArn: ref.arn,

@@ -15,6 +15,12 @@ export interface BaseState {
   arn: string;
 }
 
+/** A resource as an event or a listing names it: its ARN, and the kind's locator when given (`ResourceRef.hint`). */
+export interface Named {
+  arn: string;
+  hint?: string | undefined;
+}
+
 /** A recorded setting's value, as a change's `before`/`after` holds it. */
 export type Values = Record<string, unknown>;
 
@@ -56,10 +62,10 @@ export interface ResourceKind<Type extends string = string, State extends BaseSt
     /** Event names that create the resource or can change its compliance. */
     triggerEvents: readonly string[];
     /**
-     * The ARN of the resource an event acted on, or undefined when it names none. Throws
-     * `InputError` when the identifier it carries is malformed.
+     * The resource an event acted on (its ARN, and the kind's locator when the event carries it), or
+     * undefined when it names none. Throws `InputError` when the identifier it carries is malformed.
      */
-    resourceOf(detail: CloudTrailDetail, account: string): string | undefined;
+    resourceOf(detail: CloudTrailDetail, account: string): Named | undefined;
   };
   /** ASFF `Resources[].Type` values. */
   findingResourceTypes: readonly string[];
@@ -76,8 +82,8 @@ export interface ResourceKind<Type extends string = string, State extends BaseSt
   list: {
     /** The one IAM action listing takes. */
     permission: string;
-    /** Listed resources: their ARN, or the listed identifier fixbridge cannot turn into one. */
-    all(clients: Clients): AsyncIterable<{ arn: string } | { listed: string; error: string }>;
+    /** Listed resources (their ARN and locator), or the listed identifier fixbridge cannot turn into one. */
+    all(clients: Clients): AsyncIterable<Named | { listed: string; error: string }>;
   };
   restorer: Restorer<State, Op>;
 }

@@ -88,10 +88,10 @@ export const mqBroker = defineKind<'mq-broker', MqBrokerState, MqOp>({
     // configuration's); UpdateBroker names only the brokerId.
     resourceOf(d) {
       const arn = str(d.responseElements?.brokerArn) ?? str(d.requestParameters?.resourceArn);
-      if (arn) return /:broker:/.test(arn) ? arn : undefined;
+      if (arn) return /:broker:/.test(arn) ? { arn } : undefined;
       const id = str(d.requestParameters?.brokerId) ?? str(d.responseElements?.brokerId);
       const account = d.recipientAccountId ?? d.userIdentity?.accountId;
-      return id && account ? mqBrokerArn(d.awsRegion, account, id) : undefined;
+      return id && account ? { arn: mqBrokerArn(d.awsRegion, account, id) } : undefined;
     },
   },
   // ASFF spells it AwsAmazonMQBroker; the Security Hub API's details key is AwsAmazonMqBroker.

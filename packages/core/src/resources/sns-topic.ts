@@ -63,7 +63,10 @@ export const snsTopic = defineKind<'sns-topic', SnsTopicState, SnsOp>({
     eventSource: 'sns.amazonaws.com',
     triggerEvents: ['CreateTopic', 'SetTopicAttributes', 'AddPermission', 'RemovePermission', 'Subscribe', 'TagResource', 'UntagResource'],
     // CreateTopic answers with the ARN; the others name it (tagging calls as resourceArn).
-    resourceOf: (d) => str(d.requestParameters?.topicArn) ?? str(d.requestParameters?.resourceArn) ?? str(d.responseElements?.topicArn),
+    resourceOf(d) {
+      const arn = str(d.requestParameters?.topicArn) ?? str(d.requestParameters?.resourceArn) ?? str(d.responseElements?.topicArn);
+      return arn ? { arn } : undefined;
+    },
   },
   findingResourceTypes: ['AwsSnsTopic'],
 

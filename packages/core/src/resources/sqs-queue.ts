@@ -110,15 +110,15 @@ export const sqsQueue = defineKind<'sqs-queue', SqsQueueState, SqsOp>({
     // CreateQueue answers with the URL; the other calls name it.
     resourceOf(d) {
       const url = str(d.requestParameters?.queueUrl) ?? str(d.responseElements?.queueUrl);
-      return url ? queueArnFromUrl(url, d.awsRegion) : undefined;
+      return url ? { arn: queueArnFromUrl(url, d.awsRegion), hint: url } : undefined;
     },
   },
   findingResourceTypes: ['AwsSqsQueue'],
 
   reads: ['sqs:GetQueueUrl', 'sqs:GetQueueAttributes', 'sqs:ListQueueTags'],
-  /** GetQueueUrl + GetQueueAttributes(All). */
+  /** GetQueueAttributes(All), after GetQueueUrl unless the listing or the event gave the URL. */
   async read(clients, ref) {
-    const url = await getQueueUrl(clients, ref.name, ref.accountId);
+    const url = ref.hint ?? (await getQueueUrl(clients, ref.name, ref.accountId));
     if (!url) throw notFound(ref.arn);
     let attributes: Record<string, string>;
     try {
@@ -180,7 +180,7 @@ export const sqsQueue = defineKind<'sqs-queue', SqsQueueState, SqsOp>({
       for await (const page of paginateListQueues({ client: clients.sqs, pageSize: 1000 }, {})) {
         for (const url of page.QueueUrls ?? []) {
           try {
-            yield { arn: queueArnFromUrl(url, clients.region) };
+            yield { arn: queueArnFromUrl(url, clients.region), hint: url };
           } catch (err) {
             if (!(err instanceof InputError)) throw err;
             yield { listed: url, error: err.message };
