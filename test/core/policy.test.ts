@@ -3,8 +3,15 @@ import {
   appendStatement,
   coversAction,
   coversWholeService,
+  coversWholeFamily,
+  deniesEveryActionOf,
+  ipRangesNarrow,
   isPublicAllow,
+  isScopingDeny,
   isSecureTransportDeny,
+  parseCidr,
+  publicStatementIndexes,
+  scopingDeniesOf,
   keyPolicyMissingActions,
   parsePolicy,
   replaceStatement,
@@ -69,12 +76,124 @@ offline('isPublicAllow', () => {
     ['ForAllValues (vacuous on a missing key)', { ...base, Condition: { 'ForAllValues:StringEquals': { 'aws:PrincipalOrgID': 'o-abcdefghij' } } }, true],
     ['ForAnyValue:StringLike org paths', { ...base, Condition: { 'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': 'o-abcdefghij/*' } } }, false],
     ['one broad value among narrow ones', { ...base, Condition: { StringEquals: { 'aws:SourceAccount': ['123456789012', '*'] } } }, true],
+    // Issue 8, item 2: keys that describe the resource, not the caller.
+    ['aws:ResourceAccount = the owner (always true for the owner’s resource)', { ...base, Condition: { StringEquals: { 'aws:ResourceAccount': '123456789012' } } }, true],
+    ['aws:ResourceOrgID', { ...base, Condition: { StringEquals: { 'aws:ResourceOrgID': 'o-abcdefghij' } } }, true],
+    ['aws:ResourceOrgPaths', { ...base, Condition: { 'ForAnyValue:StringLike': { 'aws:ResourceOrgPaths': 'o-abcdefghij/*' } } }, true],
+    // Item 3: IP ranges whose union is a whole address family.
+    ['IpAddress ::/0', { ...base, Condition: { IpAddress: { 'aws:SourceIp': '::/0' } } }, true],
+    ['IpAddress 0.0.0.0/1 + 128.0.0.0/1 (all of IPv4)', { ...base, Condition: { IpAddress: { 'aws:SourceIp': ['0.0.0.0/1', '128.0.0.0/1'] } } }, true],
+    ['IpAddress four /2 blocks (all of IPv4)', { ...base, Condition: { IpAddress: { 'aws:SourceIp': ['192.0.0.0/2', '0.0.0.0/2', '128.0.0.0/2', '64.0.0.0/2'] } } }, true],
+    ['IpAddress ::/1 + 8000::/1 (all of IPv6)', { ...base, Condition: { IpAddress: { 'aws:SourceIp': ['8000::/1', '::/1'] } } }, true],
+    ['IpAddress overlapping blocks that reach every IPv4 address', { ...base, Condition: { IpAddress: { 'aws:SourceIp': ['0.0.0.0/1', '100.0.0.0/6', '120.0.0.0/5', '128.0.0.0/1'] } } }, true],
+    ['IpAddress a value that is not an address', { ...base, Condition: { IpAddress: { 'aws:SourceIp': 'anywhere' } } }, true],
+    ['IpAddress the private ranges (wide, but private only)', { ...base, Condition: { IpAddress: { 'aws:SourceIp': ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'] } } }, false],
+    ['IpAddress 0.0.0.0/1 + 128.0.0.0/2 (a quarter of IPv4 left out)', { ...base, Condition: { IpAddress: { 'aws:SourceIp': ['0.0.0.0/1', '128.0.0.0/2'] } } }, false],
+    ['IpAddress one IPv6 block', { ...base, Condition: { IpAddress: { 'aws:SourceIp': '2001:db8::/32' } } }, false],
+    // Item 4: names unique only within an account.
+    ['aws:username (any account can create a user named so)', { ...base, Condition: { StringEquals: { 'aws:username': 'deploy' } } }, true],
+    ['aws:userid pattern naming no account or unique id', { ...base, Condition: { StringLike: { 'aws:userid': '*:alice@example.com' } } }, true],
+    ['aws:userid wildcard unique-id prefix', { ...base, Condition: { StringLike: { 'aws:userid': 'AROA*' } } }, true],
+    ['aws:userid a role’s unique id, any session', { ...base, Condition: { StringLike: { 'aws:userid': 'AROAEXAMPLEROLEID0001:*' } } }, false],
+    ['aws:userid an IAM user’s unique id', { ...base, Condition: { StringEquals: { 'aws:userid': 'AIDAEXAMPLEUSERID0001' } } }, false],
+    ['aws:userid the account (its root user)', { ...base, Condition: { StringEquals: { 'aws:userid': '123456789012' } } }, false],
+    // Item 6: S3 bucket ARNs carry no account, but bucket names are global.
+    // The S3 event-notification form, https://docs.aws.amazon.com/AmazonS3/latest/userguide/grant-destinations-permissions-to-s3.html
+    ['ArnLike aws:SourceArn arn:aws:s3:*:*:<bucket> (S3 notifications)', { ...base, Principal: { AWS: '*' }, Action: 'SQS:SendMessage', Condition: { ArnLike: { 'aws:SourceArn': 'arn:aws:s3:*:*:photo-uploads' } } }, false],
+    ['ArnEquals aws:SourceArn arn:aws:s3:::<bucket>', { ...base, Condition: { ArnEquals: { 'aws:SourceArn': 'arn:aws:s3:::photo-uploads' } } }, false],
+    ['ArnLike aws:SourceArn arn:aws:s3:*:*:* (any bucket)', { ...base, Condition: { ArnLike: { 'aws:SourceArn': 'arn:aws:s3:*:*:*' } } }, true],
+    ['ArnLike aws:SourceArn a bucket-name prefix (anyone may create such a bucket)', { ...base, Condition: { ArnLike: { 'aws:SourceArn': 'arn:aws:s3:::photo-*' } } }, true],
+    ['ArnLike aws:SourceArn an EventBridge rule ARN of one account', { ...base, Condition: { ArnLike: { 'aws:SourceArn': 'arn:aws:events:*:123456789012:rule/*' } } }, false],
   ])('%s → %s', (_name, stmt, expected) => {
     expect(isPublicAllow(stmt)).toBe(expected);
   });
 
   it('lists the scoping keys it found', () => {
     expect(scopingConditionKeys({ Effect: 'Allow', Condition: { StringEquals: { 'aws:SourceAccount': '1', 'sqs:x': 'y' } } })).toEqual(['aws:SourceAccount']);
+  });
+});
+
+offline('IP ranges', () => {
+  it('parses IPv4 and IPv6 addresses and blocks, masking host bits', () => {
+    expect(parseCidr('10.1.2.3/8')).toEqual({ family: 4, start: 10n << 24n, end: (11n << 24n) - 1n });
+    expect(parseCidr('192.0.2.1')).toEqual({ family: 4, start: 0xc0000201n, end: 0xc0000201n });
+    expect(parseCidr('2001:db8::/32')).toMatchObject({ family: 6, start: 0x20010db8n << 96n });
+    expect(parseCidr('::ffff:10.0.0.1')).toMatchObject({ family: 6, start: (0xffffn << 32n) | 0x0a000001n });
+    for (const bad of ['', '10.0.0.256/8', '10.0.0.0/33', '::/129', '1:2:3', '1::2::3', 'x/8', '10.0.0.0/8/8']) expect(parseCidr(bad), bad).toBeUndefined();
+  });
+  it('knows when blocks cover a whole family, however they are cut', () => {
+    const r = (...cidrs: string[]) => cidrs.map((c) => parseCidr(c)!);
+    expect(coversWholeFamily(r('0.0.0.0/0'), 4)).toBe(true);
+    expect(coversWholeFamily(r('128.0.0.0/1', '0.0.0.0/1'), 4)).toBe(true);
+    expect(coversWholeFamily(r('0.0.0.0/1', '128.0.0.0/2', '192.0.0.0/3', '224.0.0.0/3'), 4)).toBe(true);
+    expect(coversWholeFamily(r('0.0.0.0/1', '128.0.0.0/2', '192.0.0.0/3', '224.0.0.0/4'), 4)).toBe(false);
+    expect(coversWholeFamily(r('0.0.0.0/0'), 6)).toBe(false);
+    expect(coversWholeFamily(r('::/0'), 6)).toBe(true);
+    expect(ipRangesNarrow(['10.0.0.0/8'])).toBe(true);
+    expect(ipRangesNarrow(['10.0.0.0/8', '::/0'])).toBe(false);
+    expect(ipRangesNarrow([])).toBe(false);
+    expect(ipRangesNarrow([8])).toBe(false);
+  });
+});
+
+offline('Deny statements that scope an Allow to everyone', () => {
+  const open: Statement = { Sid: 'Open', Effect: 'Allow', Principal: '*', Action: ['sqs:SendMessage', 'sqs:ReceiveMessage'], Resource: ARN };
+  const orgDeny: Statement = { Sid: 'OnlyOrg', Effect: 'Deny', Principal: '*', Action: 'sqs:*', Resource: ARN, Condition: { StringNotEquals: { 'aws:PrincipalOrgID': 'o-abcdefghij' } } };
+  const policy = (...statements: Statement[]): PolicyDocument => ({ Version: '2012-10-17', Statement: statements });
+
+  it.each<[string, Statement, boolean]>([
+    ['StringNotEquals aws:PrincipalOrgID', orgDeny, true],
+    ['StringNotEqualsIfExists aws:PrincipalAccount', { ...orgDeny, Condition: { StringNotEqualsIfExists: { 'aws:PrincipalAccount': '123456789012' } } }, true],
+    // "Deny access if it isn't from a VPC endpoint", https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-creating-custom-policies-access-policy-examples.html
+    ['StringNotEquals aws:sourceVpce (the SQS guide’s VPC-endpoint example)', { ...orgDeny, Condition: { StringNotEquals: { 'aws:sourceVpce': 'vpce-1a2b3c4d' } } }, true],
+    ['NotIpAddress a private range', { ...orgDeny, Condition: { NotIpAddress: { 'aws:SourceIp': '10.0.0.0/8' } } }, true],
+    ['two negated scopes in one block (spares callers of either)', { ...orgDeny, Condition: { StringNotEquals: { 'aws:PrincipalOrgID': 'o-abcdefghij', 'aws:SourceVpce': 'vpce-1a2b3c4d' } } }, true],
+    ['no condition (denies everyone)', { ...orgDeny, Condition: undefined }, true],
+    ['a positive operator (denies only the org)', { ...orgDeny, Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-abcdefghij' } } }, false],
+    ['an extra condition that narrows the Deny (HTTP only)', { ...orgDeny, Condition: { StringNotEquals: { 'aws:PrincipalOrgID': 'o-abcdefghij' }, Bool: { 'aws:SecureTransport': 'false' } } }, false],
+    ['the data-perimeter exception for AWS services (spares services acting for anyone)', { ...orgDeny, Condition: { StringNotEqualsIfExists: { 'aws:PrincipalOrgID': 'o-abcdefghij' }, BoolIfExists: { 'aws:PrincipalIsAWSService': 'false' } } }, false],
+    ['a negated operator on a key that scopes nothing', { ...orgDeny, Condition: { StringNotEquals: { 'aws:ResourceAccount': '123456789012' } } }, false],
+    ['a wildcard value naming no org', { ...orgDeny, Condition: { StringNotLike: { 'aws:PrincipalOrgID': 'o-*' } } }, false],
+    ['NotIpAddress 0.0.0.0/0 (denies no IPv4 caller)', { ...orgDeny, Condition: { NotIpAddress: { 'aws:SourceIp': '0.0.0.0/0' } } }, false],
+    ['a named principal only', { ...orgDeny, Principal: { AWS: 'arn:aws:iam::111122223333:root' } }, false],
+    ['NotPrincipal', { ...orgDeny, Principal: undefined, NotPrincipal: { AWS: 'arn:aws:iam::123456789012:root' } }, false],
+    ['an Allow', { ...orgDeny, Effect: 'Allow' }, false],
+  ])('isScopingDeny: %s → %s', (_n, stmt, expected) => {
+    expect(isScopingDeny(stmt)).toBe(expected);
+  });
+
+  it.each<[string, Partial<Statement>, Partial<Statement>, boolean]>([
+    ['sqs:* covers the granted actions', { Action: 'sqs:*' }, { Action: ['sqs:SendMessage', 'sqs:ReceiveMessage'] }, true],
+    ['"*" covers a NotAction grant', { Action: '*' }, { NotAction: 'sqs:DeleteQueue' }, true],
+    ['sqs:* covers a NotAction grant', { Action: 'SQS:*' }, { NotAction: 'sqs:DeleteQueue' }, true],
+    ['sqs:Send* covers sqs:SendMessage*', { Action: 'sqs:Send*' }, { Action: 'sqs:SendMessage*' }, true],
+    ['the same actions, other case', { Action: ['SQS:SendMessage', 'SQS:ReceiveMessage'] }, { Action: ['sqs:sendmessage', 'sqs:receivemessage'] }, true],
+    ['fewer actions', { Action: 'sqs:SendMessage' }, { Action: ['sqs:SendMessage', 'sqs:ReceiveMessage'] }, false],
+    ['a narrower pattern', { Action: 'sqs:SendMessage' }, { Action: 'sqs:Send*' }, false],
+    ['one action does not cover NotAction', { Action: 'sqs:SendMessage' }, { NotAction: 'sqs:DeleteQueue' }, false],
+    ['NotAction deny sparing an action not granted', { NotAction: 'sqs:DeleteQueue' }, { Action: ['sqs:SendMessage', 'sqs:ReceiveMessage'] }, true],
+    ['NotAction deny sparing a granted action', { NotAction: 'sqs:ReceiveMessage' }, { Action: ['sqs:SendMessage', 'sqs:ReceiveMessage'] }, false],
+    ['NotAction deny sparing what the NotAction grant spares too', { NotAction: 'sqs:DeleteQueue' }, { NotAction: ['sqs:DeleteQueue', 'sqs:PurgeQueue'] }, true],
+    ['NotAction deny sparing more than the NotAction grant', { NotAction: ['sqs:DeleteQueue', 'sqs:SendMessage'] }, { NotAction: 'sqs:DeleteQueue' }, false],
+  ])('deniesEveryActionOf: %s → %s', (_n, deny, allow, expected) => {
+    expect(deniesEveryActionOf({ Effect: 'Deny', ...deny }, { Effect: 'Allow', ...allow }, 'sqs')).toBe(expected);
+  });
+
+  it.each<[string, PolicyDocument, number[]]>([
+    ['an Allow * alone is public', policy(open), [0]],
+    ['an Allow * confined to the organization by a Deny is not', policy(open, orgDeny), []],
+    ['a Deny listed first works the same', policy(orgDeny, open), []],
+    ['a Deny of fewer actions leaves it public', policy(open, { ...orgDeny, Action: 'sqs:SendMessage' }), [0]],
+    ['a Deny of another queue leaves it public', policy(open, { ...orgDeny, Resource: `${ARN}-other` }), [0]],
+    ['a Deny with Resource "*" counts', policy(open, { ...orgDeny, Resource: '*' }), []],
+    ['a Deny narrowed by another condition leaves it public', policy(open, { ...orgDeny, Condition: { ...orgDeny.Condition, Bool: { 'aws:SecureTransport': 'false' } } }), [0]],
+    ['an Allow * for another queue is not this queue’s business', policy({ ...open, Resource: `${ARN}-other` }), []],
+  ])('publicStatementIndexes: %s', (_n, doc, expected) => {
+    expect(publicStatementIndexes(doc, ARN)).toEqual(expected);
+  });
+
+  it('names the Deny statements that confine an Allow', () => {
+    expect(scopingDeniesOf(policy(open, orgDeny), open, ARN).map((s) => s.Sid)).toEqual(['OnlyOrg']);
   });
 });
 

@@ -8,6 +8,7 @@ export * from './config';
 export * from './engine';
 export * from './errors';
 export * from './policy';
+export * from './cidr';
 export * from './results';
 export * from './routing';
 export * from './resources';

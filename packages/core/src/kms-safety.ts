@@ -4,7 +4,7 @@
  * Pure functions over already-read state.
  */
 import { isAwsManagedAlias, type KeyInfo } from './adapters/kms';
-import { asList, coversAction, keyPolicyMissingActions, principalIsEveryone, servicePrincipalsOf, statementsOf, type PolicyDocument, type Statement } from './policy';
+import { coversAction, keyPolicyMissingActions, principalIsEveryone, servicePrincipalsOf, sourceArnServices, statementsOf, type PolicyDocument } from './policy';
 
 /** What a producer service needs on the key to send encrypted messages. */
 export const PRODUCER_KEY_ACTIONS = ['kms:GenerateDataKey', 'kms:Decrypt'];
@@ -23,20 +23,6 @@ export function producerServices(policy: PolicyDocument | null, sendAction: stri
     if (principalIsEveryone(s.Principal)) for (const p of sourceArnServices(s)) found.add(p);
   }
   return [...found].sort();
-}
-
-function sourceArnServices(s: Statement): string[] {
-  const services: string[] = [];
-  for (const block of Object.values(s.Condition ?? {})) {
-    for (const [key, value] of Object.entries(block)) {
-      if (key.toLowerCase() !== 'aws:sourcearn') continue;
-      for (const v of asList(value as unknown[])) {
-        const service = typeof v === 'string' ? /^arn:[^:]+:([a-z0-9-]+):/.exec(v)?.[1] : undefined;
-        if (service) services.push(`${service}.amazonaws.com`);
-      }
-    }
-  }
-  return services;
 }
 
 /** Why switching to `key` would break a producer, or null when it is safe. */

@@ -7,6 +7,7 @@
  * one statement a remediation exists to fix, edited in place.
  */
 import { z } from 'zod';
+import { ipRangesNarrow } from './cidr';
 import { InputError } from './errors';
 
 const StringOrList = z.union([z.string(), z.array(z.string())]);
@@ -111,6 +112,12 @@ export function servicePrincipalsOf(stmt: Statement): string[] {
 /**
  * Condition keys that scope a statement to known callers (controls.md "Public-access test").
  * Compared case-insensitively, as IAM condition keys are.
+ *
+ * Left out on purpose, because a condition on them does not tell callers apart:
+ * - `aws:ResourceAccount`, `aws:ResourceOrgID`, `aws:ResourceOrgPaths` describe the resource being
+ *   called; in a resource policy that is the owner's own resource, so the condition is always true.
+ * - `aws:username`: a user name is unique only within one account; any account can create a user
+ *   with that name, so with a principal of everyone it admits callers from every account.
  */
 export const SCOPING_CONDITION_KEYS = [
   'aws:SourceArn',
@@ -126,11 +133,8 @@ export const SCOPING_CONDITION_KEYS = [
   'aws:SourceVpce',
   'aws:SourceIp',
   'aws:userid',
-  'aws:username',
-  'aws:ResourceAccount',
-  'aws:ResourceOrgID',
 ] as const;
-const SCOPING = new Set(SCOPING_CONDITION_KEYS.map((k) => k.toLowerCase()));
+const SCOPING = new Set<string>(SCOPING_CONDITION_KEYS.map((k) => k.toLowerCase()));
 
 /**
  * Operators that let in only the callers whose key matches. Negated operators (`StringNotEquals`,
@@ -139,25 +143,77 @@ const SCOPING = new Set(SCOPING_CONDITION_KEYS.map((k) => k.toLowerCase()));
  */
 const POSITIVE_OPERATOR = /^(ForAnyValue:)?(StringEquals|StringEqualsIgnoreCase|StringLike|ArnEquals|ArnLike|IpAddress)$/i;
 
+/**
+ * The negations of the positive operators. In a Deny they deny everyone whose key does not match
+ * (a missing key matches a negated operator, with or without `IfExists`), so such a Deny lets in only
+ * the callers the values name.
+ */
+const NEGATED_OPERATOR = /^(StringNotEquals|StringNotEqualsIgnoreCase|StringNotLike|ArnNotEquals|ArnNotLike|NotIpAddress)(IfExists)?$/i;
+
+const pinsAccountOrOrg = (x: string) => /(^|[^0-9])\d{12}([^0-9]|$)/.test(x) || /\bo-[a-z0-9]{10,32}\b/.test(x);
+
 /** A condition value that narrows the callers: no wildcard, or a wildcard pattern that still pins an account or organization. */
 function valueNarrows(x: unknown): boolean {
   if (typeof x !== 'string' || x.length === 0) return false;
-  if (/^(0\.0\.0\.0|::)\/0$/.test(x)) return false;
   if (!/[*?]/.test(x)) return true;
-  return /(^|[^0-9])\d{12}([^0-9]|$)/.test(x) || /\bo-[a-z0-9]{10,32}\b/.test(x);
+  return pinsAccountOrOrg(x);
+}
+
+/**
+ * An `aws:SourceArn` value that names resources of known owners: a value without wildcards, one
+ * that pins an account or organization (`arn:aws:sns:*:123456789012:*`), or one that names a single
+ * S3 bucket (`arn:aws:s3:*:*:<bucket>`, `arn:aws:s3:::<bucket>`): S3 bucket ARNs carry no account,
+ * but a bucket name is global, so the name alone names one bucket.
+ */
+function sourceArnNarrows(x: unknown): boolean {
+  if (valueNarrows(x)) return true;
+  return typeof x === 'string' && /^arn:[^:*?]+:s3:[^:]*:[^:]*:[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(x);
+}
+
+/**
+ * An `aws:userid` value that names one caller: a unique id (`AIDA…`, `AROA…:session`, unique across
+ * AWS) or an account id (the root user, or `<account>:<name>` for federated users). A pattern such as
+ * `*:alice` or `AROA*` names a caller in any account.
+ */
+function userIdNarrows(x: unknown): boolean {
+  if (typeof x !== 'string') return false;
+  const [id = '', ...rest] = x.split(':');
+  if (/^\d{12}$/.test(id)) return true;
+  return /^A[A-Z0-9]{3}[A-Z0-9]{12,}$/.test(id) && (rest.length === 0 || rest.length === 1);
+}
+
+/** True when `values` of the scoping condition key `key` narrow the callers. */
+function narrows(key: string, values: unknown[]): boolean {
+  if (values.length === 0) return false;
+  switch (key.toLowerCase()) {
+    case 'aws:sourceip':
+      return ipRangesNarrow(values);
+    case 'aws:sourcearn':
+      return values.every(sourceArnNarrows);
+    case 'aws:userid':
+      return values.every(userIdNarrows);
+    default:
+      return values.every(valueNarrows);
+  }
+}
+
+/** A condition block's entries, whatever JSON types a malformed policy put there. */
+function conditionEntries(stmt: Statement): [operator: string, key: string, values: unknown[]][] {
+  const out: [string, string, unknown[]][] = [];
+  const condition: unknown = stmt.Condition;
+  if (!condition || typeof condition !== 'object') return out;
+  for (const [operator, block] of Object.entries(condition)) {
+    if (!block || typeof block !== 'object' || Array.isArray(block)) continue;
+    for (const [key, value] of Object.entries(block as Record<string, unknown>)) out.push([operator, key, Array.isArray(value) ? value : [value]]);
+  }
+  return out;
 }
 
 /** Scoping condition keys present in a statement, with values that actually narrow the callers. */
 export function scopingConditionKeys(stmt: Statement): string[] {
-  const found: string[] = [];
-  for (const [operator, block] of Object.entries(stmt.Condition ?? {})) {
-    if (!POSITIVE_OPERATOR.test(operator)) continue;
-    for (const [key, value] of Object.entries(block)) {
-      const values = asList(value as unknown[]);
-      if (SCOPING.has(key.toLowerCase()) && values.length > 0 && values.every(valueNarrows)) found.push(key);
-    }
-  }
-  return found;
+  return conditionEntries(stmt)
+    .filter(([operator, key, values]) => POSITIVE_OPERATOR.test(operator) && SCOPING.has(key.toLowerCase()) && narrows(key, values))
+    .map(([, key]) => key);
 }
 
 /** An Allow to everyone that no restricting condition scopes. */
@@ -165,6 +221,78 @@ export function isPublicAllow(stmt: Statement): boolean {
   if (stmt.Effect !== 'Allow') return false;
   const everyone = principalIsEveryone(stmt.Principal) || stmt.NotPrincipal !== undefined;
   return everyone && scopingConditionKeys(stmt).length === 0;
+}
+
+/**
+ * A Deny that leaves only known callers: its principal is everyone, and every condition it has is a
+ * negated operator on a scoping key with narrowing values (`StringNotEquals aws:PrincipalOrgID
+ * o-…`, `StringNotEquals aws:SourceVpce vpce-…`). A Deny applies when all its conditions hold, so the
+ * callers it spares are those that match at least one of the named scopes; any other condition
+ * (`Bool aws:SecureTransport`, `aws:PrincipalIsAWSService`, …) spares callers outside every scope,
+ * and the Deny does not count. A Deny without a condition spares no one.
+ */
+export function isScopingDeny(stmt: Statement): boolean {
+  if (stmt.Effect !== 'Deny' || stmt.NotPrincipal !== undefined || !principalIsEveryone(stmt.Principal)) return false;
+  return conditionEntries(stmt).every(([operator, key, values]) => NEGATED_OPERATOR.test(operator) && SCOPING.has(key.toLowerCase()) && narrows(key, values));
+}
+
+/** Does action pattern `outer` match every action `inner` matches? (Sound, not complete.) */
+function patternContains(outer: string, inner: string): boolean {
+  const o = outer.toLowerCase();
+  const i = inner.toLowerCase();
+  if (o === '*' || o === i) return true;
+  if (!/[*?]/.test(i)) return wildcardMatch(outer, inner);
+  return /^[^*?]*\*$/.test(o) && i.startsWith(o.slice(0, -1));
+}
+
+/** Could some action match both patterns? (Errs on yes.) */
+function patternsOverlap(a: string, b: string): boolean {
+  if (/[*?]/.test(a) && /[*?]/.test(b)) return true;
+  return wildcardMatch(a, b) || wildcardMatch(b, a);
+}
+
+/**
+ * True when `deny` denies at least every action `allow` grants on a resource of `service`
+ * (`sqs`, `sns`). In a resource policy only that service's actions apply, so `<service>:*` covers a
+ * `NotAction` Allow.
+ */
+export function deniesEveryActionOf(deny: Statement, allow: Statement, service: string): boolean {
+  const granted = allow.Action !== undefined ? asList(allow.Action) : undefined;
+  const spared = allow.NotAction !== undefined ? asList(allow.NotAction) : undefined;
+  if (deny.Action !== undefined) {
+    const denied = asList(deny.Action);
+    if (granted) return granted.every((p) => denied.some((q) => patternContains(q, p)));
+    if (spared) return denied.some((q) => q === '*' || q.toLowerCase() === `${service.toLowerCase()}:*`);
+    return false;
+  }
+  if (deny.NotAction !== undefined) {
+    const exceptions = asList(deny.NotAction);
+    if (granted) return granted.every((p) => exceptions.every((n) => !patternsOverlap(n, p)));
+    if (spared) return exceptions.every((n) => spared.some((m) => patternContains(m, n)));
+  }
+  return false;
+}
+
+/**
+ * The Deny statements of `policy` that confine `allow` to known callers on `resourceArn`: a scoping
+ * Deny (`isScopingDeny`) that covers the resource and at least every action `allow` grants.
+ */
+export function scopingDeniesOf(policy: PolicyDocument | null, allow: Statement, resourceArn: string): Statement[] {
+  const service = resourceArn.split(':')[2] ?? '';
+  return statementsOf(policy).filter((d) => isScopingDeny(d) && coversResource(d, resourceArn) && deniesEveryActionOf(d, allow, service));
+}
+
+/** The services whose resources a statement's `aws:SourceArn` conditions name (`s3.amazonaws.com` for `arn:aws:s3:::…`). */
+export function sourceArnServices(s: Statement): string[] {
+  const services = new Set<string>();
+  for (const [, key, values] of conditionEntries(s)) {
+    if (key.toLowerCase() !== 'aws:sourcearn') continue;
+    for (const v of values) {
+      const service = typeof v === 'string' ? /^arn:[^:]+:([a-z0-9-]+):/.exec(v)?.[1] : undefined;
+      if (service) services.add(`${service}.amazonaws.com`);
+    }
+  }
+  return [...services];
 }
 
 function conditionSays(stmt: Statement, operators: RegExp, key: string, expected: string): boolean {

@@ -9,7 +9,8 @@ import { HistoryStore, planRollback, prepareRollback } from '@fixbridge/core/hub
 import { cliResults, createQueue, queueAttributes, REGION, seedClients, uniqueName } from '../../support/aws';
 import { applyRecorded, createHistoryTable } from '../../support/deploy';
 import { offline, onEmulator } from '../../support/projects';
-import { QUEUE_ARN as ARN } from '../../support/states';
+import { sqsBlockPublicAccess } from '../../../packages/core/src/remediations/sqs-block-public-access';
+import { QUEUE_ARN as ARN, queueWithPolicy, SETTINGS } from '../../support/states';
 
 offline('planRollback', () => {
   const sqs = sqsQueue.restorer;
@@ -39,6 +40,18 @@ offline('planRollback', () => {
     const plan = planRollback([change('Policy.Statement[1]', open, scoped)], sqs, { Policy: policy }, {}, 'SQS queue');
     expect(plan.refused).toEqual([]);
     expect((plan.values.Policy as { Statement: unknown[] }).Statement[1]).toEqual(open);
+  });
+
+  it('rolls back what sqs-block-public-access wrote for a service-delivery statement (issue 8, item 6)', () => {
+    const open = { Sid: 'S3', Effect: 'Allow' as const, Principal: { AWS: '*' }, Action: 'SQS:SendMessage', Resource: ARN, Condition: { ArnLike: { 'aws:SourceArn': 'arn:aws:s3:*:*:*' } } };
+    const other = { Sid: 'Other', Effect: 'Allow' as const, Principal: { Service: 'sns.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: ARN };
+    const before = { Version: '2012-10-17', Statement: [other, open] };
+    const plan = sqsBlockPublicAccess.evaluate({ queue: queueWithPolicy(before) }, {}, SETTINGS);
+    if (plan.kind !== 'plan') throw new Error(plan.kind);
+    const written = (plan.ops[0] as { attributes: { Policy: string } }).attributes.Policy;
+    const back = planRollback(plan.changes, sqs, { Policy: written }, {}, 'SQS queue');
+    expect(back.refused).toEqual([]);
+    expect(back.values.Policy).toEqual(before);
   });
 
   it('removes tags it added, and restores broker logs compared key by key', () => {

@@ -20,7 +20,7 @@ offline('sns-block-public-access', () => {
   it.each<[string, Statement]>([
     ['a service principal', servicePublisher(ARN)],
     ['everyone, scoped by aws:SourceArn', { ...open, Condition: { ArnLike: { 'aws:SourceArn': 'arn:aws:s3:::bucket' } } }],
-    ['everyone, but only topic-attribute reads', { ...open, Action: 'SNS:GetTopicAttributes' }],
+    ['an S3 bucket’s notifications (everyone, ArnLike aws:SourceArn of one bucket)', { ...open, Principal: { AWS: '*' }, Action: 'SNS:Publish', Condition: { ArnLike: { 'aws:SourceArn': 'arn:aws:s3:*:*:photo-uploads' } } }],
   ])('is compliant with %s', (_n, stmt) => {
     expect(snsBlockPublicAccess.evaluate({ topic: topic([DEFAULT, stmt]) }, {}, settings).kind).toBe('compliant');
   });
@@ -31,11 +31,32 @@ offline('sns-block-public-access', () => {
     ['receive', { ...open, Action: 'SNS:Receive' }],
     ['sns:*', { ...open, Action: 'sns:*', Principal: { AWS: '*' } }],
     ['the default statement with its condition removed', { ...DEFAULT, Condition: undefined }],
+    // Issue 8, item 1: every action counts, not only publish / subscribe / receive.
+    ['change the topic’s attributes (take it over)', { ...open, Action: 'SNS:SetTopicAttributes' }],
+    ['add permissions', { ...open, Action: 'SNS:AddPermission' }],
+    ['remove permissions', { ...open, Action: 'SNS:RemovePermission' }],
+    ['delete the topic', { ...open, Action: 'SNS:DeleteTopic' }],
+    ['read the topic’s attributes', { ...open, Action: 'SNS:GetTopicAttributes' }],
+    ['list the subscriptions', { ...open, Action: 'SNS:ListSubscriptionsByTopic' }],
+    ['do anything but publish (NotAction)', { ...open, Action: undefined, NotAction: ['SNS:Publish', 'SNS:Subscribe', 'SNS:Receive'] }],
+    ['the default statement’s actions, scoped only by aws:ResourceAccount', { ...DEFAULT, Condition: { StringEquals: { 'aws:ResourceAccount': '123456789012' } } }],
   ])('scopes a statement letting everyone %s to the account, leaving the others as they are', (_n, stmt) => {
     const a = planOf(snsBlockPublicAccess.evaluate({ topic: topic([DEFAULT, servicePublisher(ARN), stmt]) }, {}, settings));
     const fixed = { ...stmt, Principal: { AWS: 'arn:aws:iam::123456789012:root' } };
     expect(a.changes).toEqual([expect.objectContaining({ field: 'Policy.Statement[2]', before: stmt, after: fixed })]);
     expect(statementsOf(written(a))).toEqual([DEFAULT, servicePublisher(ARN), JSON.parse(JSON.stringify(fixed))]);
+  });
+
+  it('is compliant when a Deny in the policy confines everyone to the organization (item 5)', () => {
+    const orgOnly: Statement = { Sid: 'OrgOnly', Effect: 'Deny', Principal: { AWS: '*' }, Action: 'SNS:*', Resource: ARN, Condition: { StringNotEquals: { 'aws:PrincipalOrgID': 'o-abcdefghij' } } };
+    expect(snsBlockPublicAccess.evaluate({ topic: topic([DEFAULT, open, orgOnly]) }, {}, settings).kind).toBe('compliant');
+    expect(snsBlockPublicAccess.evaluate({ topic: topic([DEFAULT, open, { ...orgOnly, Action: 'SNS:Publish' }]) }, {}, settings).kind).toBe('plan');
+  });
+
+  it('scopes a public EventBridge delivery statement with aws:SourceAccount, keeping the principal (item 6)', () => {
+    const events: Statement = { Sid: 'Events', Effect: 'Allow', Principal: '*', Action: 'SNS:Publish', Resource: ARN, Condition: { ArnLike: { 'aws:SourceArn': 'arn:aws:events:*:*:rule/*' } } };
+    const a = planOf(snsBlockPublicAccess.evaluate({ topic: topic([DEFAULT, events]) }, {}, settings));
+    expect(a.changes[0]?.after).toEqual({ ...events, Condition: { ...events.Condition, StringEquals: { 'aws:SourceAccount': '123456789012' } } });
   });
 
   it('scopes to the organization when one is configured', () => {

@@ -20,10 +20,12 @@ export const sqsBlockPublicAccess = defineRemediation({
   },
 
   evaluate({ queue }, _options, settings) {
-    const indexes = publicStatementIndexes(queue.policy);
+    const indexes = publicStatementIndexes(queue.policy, queue.arn);
     if (indexes.length === 0) return { kind: 'compliant', reason: queue.policy ? 'no statement allows public access' : 'the queue has no policy' };
     const owner = { accountId: queue.accountId, partition: queue.arn.split(':')[1] ?? 'aws', organizationId: settings.organizationId };
-    const { after, changes } = scopePublicStatements(queue.policy!, indexes, owner);
+    const scoped = scopePublicStatements(queue.policy!, indexes, owner);
+    if ('blocked' in scoped) return { kind: 'blocked', reason: `${indexes.length} statement(s) allow access to everyone, but ${scoped.blocked}` };
+    const { after, changes } = scoped;
     return {
       kind: 'plan',
       reason: `${indexes.length} statement(s) allow access to everyone with no condition scoping the callers`,
