@@ -23,7 +23,7 @@ import { HISTORY_TABLE, sweepPermissions } from '@fixbridge/core/hub';
 import { ENV } from '../packages/functions/src/env';
 import { FUNCTIONS, NODEJS, RUNTIME } from './functions';
 import { remediationStatements } from './iam';
-import { cloudTrailPatterns, customActionPattern, findingsPattern } from './patterns';
+import { cloudTrailPatterns, customActionPattern, findingsPattern, findingsV2Pattern } from './patterns';
 import { workerRoleName, type HubSettings } from './settings';
 
 export function hubStack(settings: HubSettings) {
@@ -95,7 +95,10 @@ export function hubStack(settings: HubSettings) {
       allow(['sns:Publish'], [topic.topicArn]),
       allow(['kms:GenerateDataKey', 'kms:Decrypt'], [key.keyArn]),
       allow(['events:PutEvents'], [`arn:${Aws.PARTITION}:events:${Aws.REGION}:${Aws.ACCOUNT_ID}:event-bus/default`]),
-      allow(['securityhub:BatchUpdateFindings'], [`arn:${Aws.PARTITION}:securityhub:*:${Aws.ACCOUNT_ID}:hub/default`]),
+      // BatchUpdateFindings and BatchUpdateFindingsV2 (OCSF findings) are both this action. The V2 call
+      // names findings by metadata.uid, not a hub ARN, so the grant covers the account's Security Hub
+      // resources too (this one action only).
+      allow(['securityhub:BatchUpdateFindings'], [`arn:${Aws.PARTITION}:securityhub:*:${Aws.ACCOUNT_ID}:hub/default`, `arn:${Aws.PARTITION}:securityhub:*:${Aws.ACCOUNT_ID}:*`]),
       allow(['sts:AssumeRole'], [`arn:${Aws.PARTITION}:iam::*:role/${settings.memberRoleName}`]),
     ]) {
       workerRole.addToPrincipalPolicy(s);
@@ -137,6 +140,7 @@ export function hubStack(settings: HubSettings) {
       new Rule(stack, `CloudTrail-${type}`, { eventBus: bus, description: `fixbridge: ${type} API calls`, eventPattern: pattern, targets: toRouter });
     }
     new Rule(stack, 'Findings', { eventBus: bus, description: 'fixbridge: new failed findings of the catalog controls', eventPattern: findingsPattern(), targets: toRouter });
+    new Rule(stack, 'FindingsV2', { eventBus: bus, description: 'fixbridge: new failed OCSF findings (Security Hub) of the catalog controls', eventPattern: findingsV2Pattern(), targets: toRouter });
     // CloudFormation has no Security Hub action target resource: create them through the API.
     const actionArns = Object.entries(CUSTOM_ACTIONS).map(([k, a]) => {
       const arn = `arn:${Aws.PARTITION}:securityhub:${Aws.REGION}:${Aws.ACCOUNT_ID}:action/custom/${a.id}`;

@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CATALOG, catalogPermissions, CLOUDTRAIL_DETAIL_TYPE, CUSTOM_ACTIONS, DEFAULT_EXEMPT_TAG_KEY, RESOURCE_KINDS, remediationsForType } from '@fixbridge/core';
@@ -5,6 +7,8 @@ import { HISTORY_TABLE, sweepPermissions } from '@fixbridge/core/hub';
 import { synthStage } from '../../stacks/synth';
 import { parseStageSettings, workerRoleName, type HubSettings } from '../../stacks/settings';
 import { settingsFor } from '../../sst.config';
+import { matchesPattern, resolvePattern } from '../support/event-pattern';
+import { ROOT } from '../support/paths';
 
 type Resource = { Type: string; Properties: Record<string, any> };
 
@@ -63,8 +67,78 @@ describe('hub stack', () => {
       EventPattern: {
         source: ['aws.securityhub'],
         'detail-type': ['Security Hub Findings - Imported'],
-        detail: { findings: { Compliance: { Status: ['FAILED'], SecurityControlId: controls }, Workflow: { Status: ['NEW'] }, RecordState: ['ACTIVE'] } },
+        detail: {
+          findings: {
+            Compliance: { Status: ['FAILED'] },
+            Workflow: { Status: ['NEW'] },
+            RecordState: ['ACTIVE'],
+            $or: [
+              { Compliance: { SecurityControlId: controls } },
+              { Compliance: { SecurityControlId: [{ exists: false }] }, GeneratorId: Match.arrayWith(['security-control/SQS.1', 'aws-foundational-security-best-practices/v/1.0.0/SQS.1', 'nist-800-53/v/5.0.0/SQS.1']) },
+              { Compliance: { SecurityControlId: [{ exists: false }] }, ProductFields: { ControlId: controls, StandardsArn: Match.arrayWith([{ suffix: ':standards/aws-foundational-security-best-practices/v/1.0.0' }]) } },
+            ],
+          },
+        },
       },
+    });
+  });
+
+  describe('its rules, evaluated against events (issue 8, items 7, 8 and 10)', () => {
+    const env = { partition: 'aws', region: 'us-east-1', account: '123456789012' };
+    let patterns: unknown[];
+    beforeAll(() => {
+      patterns = rulePatterns(hub).map((p) => resolvePattern(p, env));
+    });
+    const fixture = (name: string) => JSON.parse(readFileSync(join(ROOT, 'test/fixtures', name), 'utf8'));
+    const matched = (event: unknown) => patterns.filter((p) => matchesPattern(p, event)).length;
+
+    // Every EventBridge event fixbridge has a sample of (the runbook request is invoked, not routed).
+    const samples = readdirSync(join(ROOT, 'test/fixtures')).filter((f) => f.endsWith('.json') && f !== 'runbook-request.json');
+    it.each(samples)('%s is matched by exactly one rule of the hub', (name) => {
+      expect(matched(fixture(name))).toBe(1);
+    });
+
+    it.each<[string, (e: any) => void]>([
+      ['a finding fixbridge wrote back (NOTIFIED)', (e) => (e.detail.findings[0].Workflow.Status = 'NOTIFIED')],
+      ['a PASSED finding', (e) => (e.detail.findings[0].Compliance.Status = 'PASSED')],
+      ['a control no remediation handles', (e) => Object.assign(e.detail.findings[0], { GeneratorId: 'security-control/EC2.19', Compliance: { Status: 'FAILED', SecurityControlId: 'EC2.19' } })],
+      ['a SecurityControlId no remediation handles, whatever the GeneratorId (routing goes by it)', (e) => (e.detail.findings[0].Compliance.SecurityControlId = 'EC2.19')],
+      ['a CIS finding whose rule number ends like a control', (e) => Object.assign(e.detail.findings[0], { Compliance: { Status: 'FAILED' }, GeneratorId: 'cis-aws-foundations-benchmark/v/1.4.0/SQS.1' })],
+      ['a PCI finding (PCI.SQS.1 is not SQS.1)', (e) => Object.assign(e.detail.findings[0], { Compliance: { Status: 'FAILED' }, GeneratorId: 'pci-dss/v/3.2.1/PCI.SQS.1', ProductFields: { StandardsArn: 'arn:aws:securityhub:us-east-1::standards/pci-dss/v/3.2.1', ControlId: 'PCI.SQS.1' } })],
+      ['a PCI finding claiming ControlId SQS.1', (e) => Object.assign(e.detail.findings[0], { Compliance: { Status: 'FAILED' }, GeneratorId: 'pci-dss/v/3.2.1/PCI.SQS.1', ProductFields: { StandardsArn: 'arn:aws:securityhub:us-east-1::standards/pci-dss/v/3.2.1', ControlId: 'SQS.1' } })],
+    ])('matches no rule for %s', (_n, mutate) => {
+      const e = fixture('securityhub-imported-sqs1.json');
+      mutate(e);
+      expect(matched(e)).toBe(0);
+    });
+
+    it('matches a per-standard finding by its GeneratorId (NIST) or by ProductFields alone', () => {
+      const nist = fixture('securityhub-imported-fsbp-sqs1.json');
+      nist.detail.findings[0].GeneratorId = 'nist-800-53/v/5.0.0/SQS.1';
+      nist.detail.findings[0].ProductFields = {};
+      expect(matched(nist)).toBe(1);
+      const fields = fixture('securityhub-imported-fsbp-sqs1.json');
+      fields.detail.findings[0].GeneratorId = 'arn:aws:securityhub:::some-other-generator';
+      expect(matched(fields)).toBe(1);
+    });
+
+    it.each<[string, (f: any) => void]>([
+      ['written back (In Progress)', (f) => Object.assign(f, { status: 'In Progress', status_id: 2 })],
+      ['passing', (f) => Object.assign(f.compliance, { status: 'Pass', status_id: 1 })],
+      ['closed', (f) => Object.assign(f, { activity_id: 3, activity_name: 'Close' })],
+      ['from another product', (f) => (f.metadata.product.uid = 'arn:aws:securityhub:us-east-1::productv2/aws/inspector')],
+    ])('matches no rule for an OCSF finding %s', (_n, mutate) => {
+      const e = fixture('securityhub-v2-imported-sqs1.json');
+      mutate(e.detail.findings[0]);
+      expect(matched(e)).toBe(0);
+    });
+
+    it('matches insight results and custom actions only from fixbridge’s own actions', () => {
+      for (const name of ['securityhub-insight-results.json', 'securityhub-custom-action.json']) {
+        const e = fixture(name);
+        e.resources = ['arn:aws:securityhub:us-east-1:123456789012:action/custom/SomeoneElses'];
+        expect(matched(e)).toBe(0);
+      }
     });
   });
 
@@ -188,5 +262,43 @@ describe('member stack', () => {
         Targets: [Match.objectLike({ Arn: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':events:us-east-1:123456789012:event-bus/default']] } })],
       });
     }
+  });
+});
+
+describe('the EventBridge pattern matcher of the tests (test/support/event-pattern.ts), on hand examples', () => {
+  const event = { source: 'aws.sqs', detail: { eventName: 'CreateQueue', n: 5, tags: ['a', 'b'], items: [{ k: 'x' }, { k: 'y' }], arn: 'arn:aws:sqs:us-east-1:1:q' } };
+  it.each<[string, object, boolean]>([
+    ['an exact value', { source: ['aws.sqs'] }, true],
+    ['an array is OR', { source: ['aws.sns', 'aws.sqs'] }, true],
+    ['no listed value', { source: ['aws.sns'] }, false],
+    ['values are case-sensitive', { source: ['AWS.SQS'] }, false],
+    ['nested objects', { detail: { eventName: ['CreateQueue'] } }, true],
+    ['every key must match', { source: ['aws.sqs'], detail: { eventName: ['DeleteQueue'] } }, false],
+    ['numbers', { detail: { n: [5] } }, true],
+    ['an event array matches when one element does', { detail: { tags: ['b'] } }, true],
+    ['an array of objects, element-wise', { detail: { items: { k: ['y'] } } }, true],
+    ['exists false on a missing key', { detail: { errorCode: [{ exists: false }] } }, true],
+    ['exists false on a present key', { detail: { eventName: [{ exists: false }] } }, false],
+    ['exists true', { detail: { eventName: [{ exists: true }] } }, true],
+    ['a missing key does not match a value', { detail: { errorCode: ['x'] } }, false],
+    ['prefix', { detail: { arn: [{ prefix: 'arn:aws:sqs:' }] } }, true],
+    ['suffix', { detail: { arn: [{ suffix: ':q' }] } }, true],
+    ['suffix not matching', { detail: { arn: [{ suffix: ':r' }] } }, false],
+    ['anything-but', { detail: { n: [{ 'anything-but': [3] }] } }, true],
+    ['anything-but the value', { detail: { n: [{ 'anything-but': [5] }] } }, false],
+    ['anything-but on a missing key', { detail: { m: [{ 'anything-but': [5] }] } }, false],
+    ['$or: one branch', { detail: { $or: [{ eventName: ['DeleteQueue'] }, { n: [5] }] } }, true],
+    ['$or: no branch', { detail: { $or: [{ eventName: ['DeleteQueue'] }, { n: [6] }] } }, false],
+  ])('%s → %s', (_n, pattern, expected) => {
+    expect(matchesPattern(pattern, event)).toBe(expected);
+  });
+
+  it('refuses filters it does not implement', () => {
+    expect(() => matchesPattern({ detail: { n: [{ numeric: ['>', 1] }] } }, event)).toThrow(/unsupported filter/);
+  });
+
+  it('resolves the pseudo parameters of a synthesized pattern', () => {
+    const p = { resources: [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':securityhub:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':action/custom/X']] }] };
+    expect(resolvePattern(p, { partition: 'aws', region: 'us-east-1', account: '123456789012' })).toEqual({ resources: ['arn:aws:securityhub:us-east-1:123456789012:action/custom/X'] });
   });
 });

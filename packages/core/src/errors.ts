@@ -8,8 +8,25 @@
 export class InputError extends Error {
   override readonly name = 'InputError';
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super(oneLine(message, MAX_INPUT_ERROR), options);
   }
+}
+
+/** The longest an `InputError` message gets: whatever input it quotes, it stays a readable line. */
+export const MAX_INPUT_ERROR = 600;
+/** The longest piece of input a message or reason quotes (`clip`). */
+export const MAX_QUOTED = 200;
+
+/** Text on one line, at most `max` characters (the cut marked with `…`). */
+export function oneLine(text: string, max: number): string {
+  const flat = text.replace(/\s*[\r\n]+\s*/g, ' ');
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+/** A piece of input (an event field, an identifier) as a message quotes it: any type, one line, at most `MAX_QUOTED` characters. */
+export function clip(value: unknown): string {
+  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
+  return oneLine(text, MAX_QUOTED);
 }
 
 /** Raised by a resource kind's read when the resource a work item names does not exist. */

@@ -7,9 +7,9 @@ import { roleArnOf, type ResourceRef } from './arn';
 import { CATALOG, findRemediation, remediationsForControl, remediationsForType } from './catalog';
 import type { EngineConfig } from './config';
 import { USER_AGENT_MARKER } from './aws/clients';
-import { InputError } from './errors';
-import type { ParsedEvent } from './events/parse';
-import { controlIdOf, type Finding } from './events/securityhub';
+import { clip, InputError } from './errors';
+import type { CustomAction, ParsedEvent } from './events/parse';
+import { CONTROL_ID_STANDARDS, controlIdOf, type Finding } from './events/securityhub';
 import { kindForEventSource, kindOf, parseArn, RESOURCE_KINDS, type ResourceType } from './resources';
 import type { Mode } from './results';
 import type { AnyRemediation } from './remediations/types';
@@ -27,6 +27,12 @@ export const TriggerSchema = z
     findingId: z.string().optional(),
     productArn: z.string().optional(),
     controlId: z.string().optional(),
+    /**
+     * `ocsf`: the finding came from the new Security Hub (`Findings Imported V2`); `findingId` is its
+     * `metadata.uid`, `productArn` its `metadata.product.uid`, and it is written back with
+     * BatchUpdateFindingsV2. Absent: an ASFF finding (BatchUpdateFindings).
+     */
+    findingFormat: z.literal('ocsf').optional(),
     /** For a rollback: the change it undoes. */
     rollbackOf: z.string().optional(),
   })
@@ -60,7 +66,48 @@ export function route(event: ParsedEvent, config: EngineConfig, catalog: readonl
       return routeCloudTrail(event, config, catalog);
     case 'findings':
       return event.findings.flatMap((f) => routeFinding(f, event, catalog));
+    case 'insight':
+      return [routeInsight(event)];
   }
+}
+
+/** True for the custom actions fixbridge creates: by the action's ARN (`…:action/custom/<id>`), else, with no ARN, by its exact name. */
+export function isFixbridgeAction(custom: CustomAction): boolean {
+  return isPlanAction(custom) || isRemediateAction(custom);
+}
+
+function isAction(custom: CustomAction, action: (typeof CUSTOM_ACTIONS)[keyof typeof CUSTOM_ACTIONS]): boolean {
+  if (custom.arn) return /^arn:[^:]+:securityhub:[^:]*:\d{12}:action\/custom\/(.+)$/.exec(custom.arn)?.[1] === action.id;
+  return custom.name === action.name;
+}
+
+export function isPlanAction(custom: CustomAction): boolean {
+  return isAction(custom, CUSTOM_ACTIONS.plan);
+}
+
+export function isRemediateAction(custom: CustomAction): boolean {
+  return isAction(custom, CUSTOM_ACTIONS.remediate);
+}
+
+/** Why a custom action is not fixbridge's to act on, or undefined. */
+function foreignActionReason(custom: CustomAction): string | undefined {
+  if (isFixbridgeAction(custom)) return undefined;
+  const ours = Object.values(CUSTOM_ACTIONS).map((a) => `"${a.name}" (${a.id})`).join(' and ');
+  return `the custom action "${clip(custom.name)}"${custom.arn ? ` (${clip(custom.arn)})` : ''} is not one of fixbridge's (${ours}); nothing was done`;
+}
+
+/**
+ * "Security Hub Insight Results": a custom action chosen on an insight's grouped results. Not
+ * supported: the event names the insight and its result groups (resource ids with counts), not
+ * findings, so it is one skipped item saying so; it is never dropped.
+ */
+function routeInsight(event: Extract<ParsedEvent, { kind: 'insight' }>): WorkItem {
+  const trigger: Trigger = { kind: 'custom-action', eventId: event.envelope.id };
+  const insight = event.insightName ? ` "${clip(event.insightName)}"` : event.insightArn ? ` ${clip(event.insightArn)}` : '';
+  const skip =
+    foreignActionReason(event.customAction) ??
+    `Security Hub insight results are not supported: the event names the insight${insight} and its result groups, not findings. Open the insight's findings, select them, and choose "${clip(event.customAction.name)}" on the findings`;
+  return { remediation: null, resourceArn: null, trigger, skip };
 }
 
 /** `fixbridge run <remediation-id|control-id> --resource <arn>`. Bad input throws `InputError`. */
@@ -91,10 +138,10 @@ function routeCloudTrail(event: Extract<ParsedEvent, { kind: 'cloudtrail' }>, co
   const kind = kindForEventSource(d.eventSource);
   const none = (reason: string, arn: string | null = null): WorkItem[] => [{ remediation: null, resourceArn: arn, trigger: info, skip: reason }];
   if (!kind) {
-    return none(`CloudTrail eventSource "${d.eventSource}" is not one fixbridge handles (${RESOURCE_KINDS.map((k) => k.cloudTrail.eventSource).join(', ')})`);
+    return none(`CloudTrail eventSource "${clip(d.eventSource)}" is not one fixbridge handles (${RESOURCE_KINDS.map((k) => k.cloudTrail.eventSource).join(', ')})`);
   }
   if (!kind.cloudTrail.triggerEvents.includes(d.eventName)) {
-    return none(`${d.eventName} does not change the compliance of an ${kind.label} (triggers: ${kind.cloudTrail.triggerEvents.join(', ')})`);
+    return none(`${clip(d.eventName)} does not change the compliance of an ${kind.label} (triggers: ${kind.cloudTrail.triggerEvents.join(', ')})`);
   }
   const remediations = remediationsForType(kind.type as ResourceType, catalog);
   if (d.errorCode) {
@@ -105,8 +152,14 @@ function routeCloudTrail(event: Extract<ParsedEvent, { kind: 'cloudtrail' }>, co
       skip: `the ${d.eventName} call failed (${d.errorCode}); nothing changed`,
     }));
   }
-  const named = kind.cloudTrail.resourceOf(d, event.envelope.account);
-  if (!named) return none(`${d.eventName} event names no ${kind.label} (no identifier in requestParameters or responseElements)`);
+  let named: ReturnType<typeof kind.cloudTrail.resourceOf>;
+  try {
+    named = kind.cloudTrail.resourceOf(d, event.envelope.account);
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    return none(`${d.eventName} names a resource fixbridge cannot use: ${err.message}`);
+  }
+  if (!named) return none(`${d.eventName} event names no ${kind.label} (no identifier in requestParameters or responseElements, and no account in the event to place a bare id)`);
   let ref: ResourceRef;
   try {
     ref = { ...parseArn(named.arn), ...(named.hint ? { hint: named.hint } : {}) };
@@ -141,22 +194,26 @@ function routeFinding(f: Finding, event: Extract<ParsedEvent, { kind: 'findings'
     findingId: f.Id,
     productArn: f.ProductArn,
     controlId,
+    ...(event.format === 'ocsf' ? { findingFormat: 'ocsf' as const } : {}),
   };
   const firstArn = f.Resources[0]?.Id ?? null;
+  const foreign = custom ? foreignActionReason(custom) : undefined;
+  if (foreign) return [{ remediation: null, resourceArn: firstArn, trigger: info, skip: foreign }];
   const remediations = controlId
     ? catalog.filter((r) => r.controls.securityHub.some((c) => c.toLowerCase() === controlId.toLowerCase()))
     : [];
   if (remediations.length === 0) {
-    return [{ remediation: null, resourceArn: firstArn, trigger: info, skip: controlId ? `no remediation handles Security Hub control ${controlId}` : `finding ${f.Id} names no Security Hub control (no Compliance.SecurityControlId, and GeneratorId "${f.GeneratorId}" ends in none)` }];
+    return [{ remediation: null, resourceArn: firstArn, trigger: info, skip: controlId ? `no remediation handles Security Hub control ${clip(controlId)}` : `finding ${clip(f.Id)} names no Security Hub control of an AWS standard (no Compliance.SecurityControlId, and GeneratorId "${clip(f.GeneratorId)}" is not a control of ${CONTROL_ID_STANDARDS.map((s) => s.id).join(', ')})` }];
   }
 
   const skip = findingSkipReason(f, Boolean(custom));
   const forcedMode = custom && isPlanAction(custom) ? ('dry-run' as const) : undefined;
   const items: WorkItem[] = [];
   for (const r of remediations) {
-    const resources = f.Resources.filter((res) => r.kind.findingResourceTypes.includes(res.Type));
+    // ASFF types (AwsSqsQueue), or the CloudFormation types OCSF findings use (AWS::SQS::Queue).
+    const resources = f.Resources.filter((res) => r.kind.findingResourceTypes.includes(res.Type) || res.Type === r.kind.cfnType);
     if (resources.length === 0) {
-      items.push({ remediation: r, resourceArn: firstArn, trigger: info, skip: `finding ${f.Id} names no ${r.kind.label} resource` });
+      items.push({ remediation: r, resourceArn: firstArn, trigger: info, skip: `finding ${clip(f.Id)} names no ${r.kind.label} resource` });
       continue;
     }
     for (const res of resources) {
@@ -173,18 +230,14 @@ function routeFinding(f: Finding, event: Extract<ParsedEvent, { kind: 'findings'
   return items;
 }
 
-function isPlanAction(custom: { name: string; arn?: string | undefined }): boolean {
-  return custom.name === CUSTOM_ACTIONS.plan.name || Boolean(custom.arn?.endsWith(`/custom/${CUSTOM_ACTIONS.plan.id}`));
-}
-
 /** Findings the engine acts on: FAILED, ACTIVE, workflow NEW (or NOTIFIED for a person's custom action). */
 export function findingSkipReason(f: Finding, customAction: boolean): string | undefined {
   const compliance = f.Compliance?.Status;
-  if (compliance !== 'FAILED') return `finding compliance status is ${compliance ?? 'absent'}, not FAILED`;
+  if (compliance !== 'FAILED') return `finding compliance status is ${clip(compliance ?? 'absent')}, not FAILED`;
   const record = f.RecordState ?? 'ACTIVE';
-  if (record !== 'ACTIVE') return `finding record state is ${record}, not ACTIVE`;
+  if (record !== 'ACTIVE') return `finding record state is ${clip(record)}, not ACTIVE`;
   const workflow = f.Workflow?.Status ?? f.WorkflowState ?? 'NEW';
   const allowed = customAction ? ['NEW', 'NOTIFIED'] : ['NEW'];
-  if (!allowed.includes(workflow)) return `finding workflow status is ${workflow}, not ${allowed.join(' or ')}`;
+  if (!allowed.includes(workflow)) return `finding workflow status is ${clip(workflow)}, not ${allowed.join(' or ')}`;
   return undefined;
 }

@@ -48,7 +48,8 @@ offline('planRollback', () => {
     const before = { Version: '2012-10-17', Statement: [other, open] };
     const plan = sqsBlockPublicAccess.evaluate({ queue: queueWithPolicy(before) }, {}, SETTINGS);
     if (plan.kind !== 'plan') throw new Error(plan.kind);
-    const written = (plan.ops[0] as { attributes: { Policy: string } }).attributes.Policy;
+    const op = plan.ops[0];
+    const written = op?.kind === 'set-attributes' ? op.attributes.Policy : undefined;
     const back = planRollback(plan.changes, sqs, { Policy: written }, {}, 'SQS queue');
     expect(back.refused).toEqual([]);
     expect(back.values.Policy).toEqual(before);

@@ -43,7 +43,7 @@ offline('mq-enable-logging', () => {
   const immediately = mqEnableLogging.optionsSchema.parse({ rebootPolicy: 'immediately' });
 
   it('defaults rebootPolicy to never and rejects other values', () => {
-    expect(never).toEqual({ rebootPolicy: 'never' });
+    expect(never).toEqual({ rebootPolicy: 'never', createLogsResourcePolicy: false });
     expect(mqEnableLogging.optionsSchema.safeParse({ rebootPolicy: 'later' }).success).toBe(false);
   });
 

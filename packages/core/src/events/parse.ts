@@ -8,24 +8,40 @@ import { CLOUDTRAIL_DETAIL_TYPE, CloudTrailDetailSchema, type CloudTrailDetail }
 import { EventBridgeEnvelopeSchema, firstIssue, type EventBridgeEnvelope } from './envelope';
 import { RunbookRequestSchema, type RunbookRequest } from './runbook';
 import {
+  asffViewOfOcsf,
   CustomActionDetailSchema,
   FINDINGS_CUSTOM_ACTION,
   FINDINGS_IMPORTED,
+  FINDINGS_IMPORTED_V2,
   FindingsImportedDetailSchema,
+  FindingsImportedV2DetailSchema,
+  INSIGHT_RESULTS,
+  InsightResultsDetailSchema,
   SECURITY_HUB_SOURCE,
   type Finding,
 } from './securityhub';
 
+/** A Security Hub custom action: its name, and its ARN (the event's first resource). */
+export interface CustomAction {
+  name: string;
+  arn?: string | undefined;
+}
+
 export type ParsedEvent =
   | { kind: 'cloudtrail'; envelope: EventBridgeEnvelope; detail: CloudTrailDetail }
-  | { kind: 'findings'; envelope: EventBridgeEnvelope; findings: Finding[]; customAction?: { name: string; arn?: string | undefined } }
+  /**
+   * `format: 'ocsf'`: the new Security Hub's `Findings Imported V2`, its findings in their ASFF view
+   * (`asffViewOfOcsf`); they are written back with BatchUpdateFindingsV2.
+   */
+  | { kind: 'findings'; envelope: EventBridgeEnvelope; findings: Finding[]; customAction?: CustomAction; format?: 'ocsf' }
+  | { kind: 'insight'; envelope: EventBridgeEnvelope; customAction: CustomAction; insightArn?: string | undefined; insightName?: string | undefined }
   | { kind: 'runbook'; request: RunbookRequest };
 
-/** Parse JSON text (a file's content or stdin) into a parsed event. */
+/** Parse JSON text (a file's content or stdin) into a parsed event. A UTF-8 byte-order mark before the JSON is allowed. */
 export function parseEventText(text: string, source = 'event'): ParsedEvent {
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    raw = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (cause) {
     throw new InputError(`${source} is not valid JSON (${(cause as Error).message})`, { cause });
   }
@@ -60,12 +76,22 @@ export function parseEvent(raw: unknown, source = 'event'): ParsedEvent {
     return { kind: 'cloudtrail', envelope: e, detail: d.data };
   }
 
-  if (detailType === FINDINGS_IMPORTED || detailType === FINDINGS_CUSTOM_ACTION) {
+  if (detailType === FINDINGS_IMPORTED || detailType === FINDINGS_CUSTOM_ACTION || detailType === INSIGHT_RESULTS || detailType === FINDINGS_IMPORTED_V2) {
     if (e.source !== SECURITY_HUB_SOURCE) throw new InputError(`${source}: "${detailType}" events must come from source "${SECURITY_HUB_SOURCE}", not "${e.source}"`);
     if (detailType === FINDINGS_IMPORTED) {
       const d = FindingsImportedDetailSchema.safeParse(e.detail);
       if (!d.success) throw new InputError(`${source}: Security Hub finding ${firstIssue(d.error, 'detail')}`);
       return { kind: 'findings', envelope: e, findings: d.data.findings };
+    }
+    if (detailType === FINDINGS_IMPORTED_V2) {
+      const d = FindingsImportedV2DetailSchema.safeParse(e.detail);
+      if (!d.success) throw new InputError(`${source}: Security Hub OCSF finding ${firstIssue(d.error, 'detail')}`);
+      return { kind: 'findings', envelope: e, findings: d.data.findings.map(asffViewOfOcsf), format: 'ocsf' };
+    }
+    if (detailType === INSIGHT_RESULTS) {
+      const d = InsightResultsDetailSchema.safeParse(e.detail);
+      if (!d.success) throw new InputError(`${source}: Security Hub insight results ${firstIssue(d.error, 'detail')}`);
+      return { kind: 'insight', envelope: e, customAction: { name: d.data.actionName, arn: e.resources[0] }, insightArn: d.data.insightArn, insightName: d.data.insightName };
     }
     const d = CustomActionDetailSchema.safeParse(e.detail);
     if (!d.success) throw new InputError(`${source}: Security Hub custom action ${firstIssue(d.error, 'detail')}`);
@@ -73,6 +99,6 @@ export function parseEvent(raw: unknown, source = 'event'): ParsedEvent {
   }
 
   throw new InputError(
-    `${source} has an unknown shape: detail-type "${detailType}" from "${e.source}" (fixbridge handles "${CLOUDTRAIL_DETAIL_TYPE}", "${FINDINGS_IMPORTED}", "${FINDINGS_CUSTOM_ACTION}" and runbook requests)`,
+    `${source} has an unknown shape: detail-type "${detailType}" from "${e.source}" (fixbridge handles "${CLOUDTRAIL_DETAIL_TYPE}", "${FINDINGS_IMPORTED}", "${FINDINGS_CUSTOM_ACTION}", "${FINDINGS_IMPORTED_V2}", "${INSIGHT_RESULTS}" and runbook requests)`,
   );
 }

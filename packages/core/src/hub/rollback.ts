@@ -26,6 +26,7 @@ import { changeIdFor } from './work-message';
 const IRREVERSIBLE: Record<string, string> = {
   DeadLetterQueue: 'fixbridge created this queue and does not delete queues; delete it by hand once nothing sends to it',
   BrokerState: 'a reboot cannot be undone',
+  LogsResourcePolicy: 'the CloudWatch Logs resource policy lets every Amazon MQ broker of the account write its logs; fixbridge does not remove it (aws logs delete-resource-policy, once no broker needs it)',
 };
 
 /** JSON text parsed, empty values as null, object keys sorted: values equal by meaning compare equal. */

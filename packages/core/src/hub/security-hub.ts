@@ -1,5 +1,5 @@
 /** Security Hub write-back: a note and a workflow status on the finding a result answers. */
-import { BatchUpdateFindingsCommand, type SecurityHubClient, type WorkflowStatus } from '@aws-sdk/client-securityhub';
+import { BatchUpdateFindingsCommand, BatchUpdateFindingsV2Command, type SecurityHubClient, type WorkflowStatus } from '@aws-sdk/client-securityhub';
 import type { Result } from '../results';
 import { summaryLine, truncate, type Delivery, type Output } from './outputs';
 
@@ -18,10 +18,19 @@ export function workflowStatus(result: Result): WorkflowStatus {
 /** Leads the note of a `compliant` result, so it survives truncation. */
 export const DISAGREEMENT_NOTE = 'Security Hub reports this resource failing, but fixbridge finds it compliant: a person should check the control. ';
 
-/** The BatchUpdateFindings request for a result of a finding or custom action, else undefined. */
+/**
+ * The OCSF finding status (`status_id`) that stands for a workflow status: 4 Resolved, 2 In Progress
+ * (OCSF: 0 Unknown, 1 New, 2 In Progress, 3 Suppressed, 4 Resolved, 5 Archived, 99 Other). Either
+ * moves the finding out of New, which is all the `Findings Imported V2` rule matches.
+ */
+export function ocsfStatusId(status: WorkflowStatus): number {
+  return status === 'RESOLVED' ? 4 : 2;
+}
+
+/** The BatchUpdateFindings request for a result of an ASFF finding or custom action, else undefined. */
 export function findingUpdate(d: Delivery) {
-  const { findingId, productArn } = d.item.trigger;
-  if (!findingId || !productArn) return undefined;
+  const { findingId, productArn, findingFormat } = d.item.trigger;
+  if (!findingId || !productArn || findingFormat === 'ocsf') return undefined;
   const note = `${d.result.status === 'compliant' ? DISAGREEMENT_NOTE : ''}${summaryLine(d)}`;
   return {
     FindingIdentifiers: [{ Id: findingId, ProductArn: productArn }],
@@ -30,13 +39,38 @@ export function findingUpdate(d: Delivery) {
   };
 }
 
-/** Write back to Security Hub in the finding's region (the region of its product ARN). */
+/**
+ * The BatchUpdateFindingsV2 request for a result of an OCSF finding (`Findings Imported V2`), else
+ * undefined: the finding by its `metadata.uid`, the note as its `Comment`, the workflow status as
+ * its OCSF `StatusId`.
+ */
+export function findingUpdateV2(d: Delivery) {
+  const { findingId, productArn, findingFormat } = d.item.trigger;
+  if (!findingId || !productArn || findingFormat !== 'ocsf') return undefined;
+  const note = `${d.result.status === 'compliant' ? DISAGREEMENT_NOTE : ''}${summaryLine(d)}`;
+  return { MetadataUids: [findingId], Comment: truncate(note, 512), StatusId: ocsfStatusId(workflowStatus(d.result)) };
+}
+
+/** The region of a finding's product ARN (`arn:aws:securityhub:<region>::product/…`, `…::productv2/…`). */
+const regionOf = (productArn: string) => productArn.split(':')[3] ?? '';
+
+/**
+ * Write back to Security Hub in the finding's region (the region of its product ARN): an ASFF
+ * finding with BatchUpdateFindings, an OCSF finding of the new Security Hub with BatchUpdateFindingsV2
+ * (both authorized by `securityhub:BatchUpdateFindings`).
+ */
 export function securityHubWriteBack(clientFor: (region: string) => SecurityHubClient): Output {
   return async (d) => {
+    const v2 = findingUpdateV2(d);
+    if (v2) {
+      const out = await clientFor(regionOf(d.item.trigger.productArn ?? '')).send(new BatchUpdateFindingsV2Command(v2));
+      const failed = out.UnprocessedFindings?.[0];
+      if (failed) throw new Error(`Security Hub did not update finding ${failed.MetadataUid ?? failed.FindingIdentifier?.FindingInfoUid}: ${failed.ErrorCode} ${failed.ErrorMessage}`);
+      return;
+    }
     const update = findingUpdate(d);
     if (!update) return;
-    const region = update.FindingIdentifiers[0]!.ProductArn.split(':')[3] ?? '';
-    const out = await clientFor(region).send(new BatchUpdateFindingsCommand(update));
+    const out = await clientFor(regionOf(update.FindingIdentifiers[0]!.ProductArn)).send(new BatchUpdateFindingsCommand(update));
     const failed = out.UnprocessedFindings?.[0];
     if (failed) throw new Error(`Security Hub did not update finding ${failed.FindingIdentifier?.Id}: ${failed.ErrorCode} ${failed.ErrorMessage}`);
   };

@@ -67,14 +67,18 @@ function sha256(text: string): string {
 }
 
 /**
- * The identity of one delivery of one piece of work: event id + remediation + resource (its
- * `resourceKey`, so every ARN form of one broker gives one key). The same EventBridge event
- * delivered twice has the same key. Undefined when the trigger has no event id.
+ * The identity of one delivery of one piece of work: event id + finding id (for a finding) +
+ * remediation + resource (its `resourceKey`, so every ARN form of one broker gives one key). The
+ * same EventBridge event delivered twice has the same key; two findings of one resource in one
+ * event (the FSBP and the NIST finding of a queue, in one custom action) have two, so the FIFO queue
+ * keeps both and each is written back. Undefined when the trigger has no event id.
  */
 export function idempotencyKey(item: WorkItem): string | undefined {
-  const eventId = item.trigger.eventId;
+  const { eventId, findingId } = item.trigger;
   if (!eventId || !item.remediation || !item.ref) return undefined;
-  return sha256(`${eventId}\n${item.remediation.id}\n${resourceKey(item.ref)}`);
+  // Without a finding (CloudTrail events) the key is what it always was.
+  const finding = findingId ? `${findingId}\n` : '';
+  return sha256(`${eventId}\n${finding}${item.remediation.id}\n${resourceKey(item.ref)}`);
 }
 
 /** The FIFO deduplication id (at most 128 characters): the idempotency key, or a hash of the message. */

@@ -85,12 +85,15 @@ export const mqBroker = defineKind<'mq-broker', MqBrokerState, MqOp>({
     eventSource: 'amazonmq.amazonaws.com',
     triggerEvents: ['CreateBroker', 'UpdateBroker', 'CreateTags', 'DeleteTags'],
     // CreateBroker answers with brokerArn; tagging calls name resourceArn (a broker's or a
-    // configuration's); UpdateBroker names only the brokerId.
-    resourceOf(d) {
+    // configuration's); UpdateBroker names only the brokerId. A bare id is placed in the account the
+    // event is about: CloudTrail's recipientAccountId, else the EventBridge envelope's account (older
+    // records and calls by AWS services carry no recipientAccountId). Not userIdentity.accountId: that
+    // is the caller's account, another one for a cross-account call.
+    resourceOf(d, envelopeAccount) {
       const arn = str(d.responseElements?.brokerArn) ?? str(d.requestParameters?.resourceArn);
       if (arn) return /:broker:/.test(arn) ? { arn } : undefined;
       const id = str(d.requestParameters?.brokerId) ?? str(d.responseElements?.brokerId);
-      const account = d.recipientAccountId ?? d.userIdentity?.accountId;
+      const account = [str(d.recipientAccountId), str(envelopeAccount)].find((a) => a !== undefined && /^\d{12}$/.test(a));
       return id && account ? { arn: mqBrokerArn(d.awsRegion, account, id) } : undefined;
     },
   },

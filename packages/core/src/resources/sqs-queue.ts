@@ -14,9 +14,9 @@ import {
   UntagQueueCommand,
   type QueueAttributeName,
 } from '@aws-sdk/client-sqs';
-import { partitionOf } from '../arn';
+import { partitionOf, REGION_RE } from '../arn';
 import type { Clients } from '../aws/clients';
-import { ConcurrentEditError, InputError, ResourceNotFoundError } from '../errors';
+import { clip, ConcurrentEditError, InputError, ResourceNotFoundError } from '../errors';
 import { canonicalPolicyText, parsePolicy, serializePolicy, type PolicyDocument } from '../policy';
 import { attributeText, defineKind, str, type Tags } from './kind';
 
@@ -42,22 +42,55 @@ export type SqsOp =
 const QUEUE_NAME_RE = /^[A-Za-z0-9_-]{1,80}$|^[A-Za-z0-9_-]{1,75}\.fifo$/;
 
 /**
- * Derive a queue ARN from a queue URL (`https://sqs.<region>.amazonaws.com/<account>/<name>`,
- * the legacy `https://queue.amazonaws.com/...`, or an emulator's `http://127.0.0.1:5055/<account>/<name>`).
+ * The region an SQS endpoint host names, or undefined when the host is not an SQS endpoint:
+ * `sqs.<region>.amazonaws.com`, `sqs-fips.<region>.amazonaws.com`, the legacy `<region>.queue.amazonaws.com`
+ * and `queue.amazonaws.com` (us-east-1), VPC endpoint names `vpce-….sqs.<region>.vpce.amazonaws.com`, the
+ * dual-stack `sqs.<region>.api.aws`; in China each ends in `.amazonaws.com.cn`.
+ */
+function sqsHostRegion(host: string): string | undefined {
+  const h = host.toLowerCase();
+  const m =
+    /^sqs(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?$/.exec(h) ??
+    /^([a-z0-9-]+)\.queue\.amazonaws\.com(\.cn)?$/.exec(h) ??
+    /^vpce-[a-z0-9-]+\.sqs\.([a-z0-9-]+)\.vpce\.amazonaws\.com(\.cn)?$/.exec(h) ??
+    /^sqs\.([a-z0-9-]+)\.api\.aws()$/.exec(h);
+  if (h === 'queue.amazonaws.com') return 'us-east-1';
+  if (!m || !REGION_RE.test(m[1]!)) return undefined;
+  const china = Boolean(m[2]);
+  return china === m[1]!.startsWith('cn-') ? m[1] : undefined;
+}
+
+/** An emulator on this machine (the tests, the demo): plain http on a loopback address. */
+function isLoopback(url: URL): boolean {
+  return url.protocol === 'http:' && (url.hostname === 'localhost' || url.hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(url.hostname));
+}
+
+/**
+ * Derive a queue ARN from a queue URL. Only SQS's own endpoints over https
+ * (`https://sqs.<region>.amazonaws.com/<account>/<queue>`, and the forms `sqsHostRegion` lists),
+ * or an emulator on a loopback address over http (`http://127.0.0.1:5055/<account>/<queue>`, in
+ * `region`) name a queue; the path is exactly `/<12-digit account>/<queue name>`. Anything else is
+ * an `InputError` naming what is wrong.
  */
 export function queueArnFromUrl(queueUrl: string, region: string): string {
+  const shown = clip(queueUrl);
   let url: URL;
   try {
     url = new URL(queueUrl);
   } catch (cause) {
-    throw new InputError(`malformed queue URL "${queueUrl}"`, { cause });
+    throw new InputError(`malformed queue URL "${shown}"`, { cause });
   }
-  const parts = url.pathname.split('/').filter(Boolean);
-  const [accountId, name] = parts.length >= 2 ? [parts[parts.length - 2], parts[parts.length - 1]] : [undefined, undefined];
-  if (!accountId || !/^\d{12}$/.test(accountId) || !name) {
-    throw new InputError(`malformed queue URL "${queueUrl}": expected .../<12-digit account>/<queue-name>`);
+  let hostRegion: string | undefined;
+  if (isLoopback(url)) hostRegion = region;
+  else if (url.protocol === 'https:') hostRegion = sqsHostRegion(url.hostname);
+  if (!hostRegion) {
+    throw new InputError(`"${shown}" is not an SQS queue URL: expected https://sqs.<region>.amazonaws.com/<account>/<queue-name> (or another SQS endpoint)`);
   }
-  const hostRegion = /^sqs\.([a-z0-9-]+)\.amazonaws\.com/.exec(url.hostname)?.[1] ?? region;
+  const parts = url.pathname.split('/');
+  const [, accountId, name, ...rest] = parts;
+  if (url.username || url.password || url.search || url.hash || rest.some(Boolean) || !accountId || !/^\d{12}$/.test(accountId) || !name || !QUEUE_NAME_RE.test(name)) {
+    throw new InputError(`malformed queue URL "${shown}": expected .../<12-digit account>/<queue-name>`);
+  }
   return `arn:${partitionOf(hostRegion)}:sqs:${hostRegion}:${accountId}:${name}`;
 }
 
