@@ -22,7 +22,15 @@ import {
   type PolicyDocument,
   type Statement,
 } from '@fixbridge/core';
+import { InputError } from '@fixbridge/core';
+import { snsBlockPublicAccess } from '../../packages/core/src/remediations/sns-block-public-access';
+import { snsDenyHttpSubscriptions } from '../../packages/core/src/remediations/sns-deny-http-subscriptions';
+import { snsRequireTls } from '../../packages/core/src/remediations/sns-require-tls';
+import { sqsBlockPublicAccess } from '../../packages/core/src/remediations/sqs-block-public-access';
+import { sqsRequireTls } from '../../packages/core/src/remediations/sqs-require-tls';
+import { hostileVariants, INTERNAL_ERROR } from '../support/hostile';
 import { offline } from '../support/projects';
+import { queueState, SETTINGS, topicState } from '../support/states';
 
 const ARN = 'arn:aws:sqs:us-east-1:123456789012:orders';
 
@@ -279,5 +287,53 @@ offline('keyPolicyMissingActions', () => {
     ],
   ])('%s → missing %j', (_n, policy, missing) => {
     expect(keyPolicyMissingActions(policy, 'sns.amazonaws.com', needs)).toEqual(missing);
+  });
+});
+
+// Issue 8, item 18: a policy with a wrong JSON type anywhere is an InputError when read, or evaluated
+// without an internal error by every remediation that reads policies.
+offline('hostile policies', () => {
+  const doc = {
+    Version: '2012-10-17',
+    Statement: [
+      { Sid: 'Open', Effect: 'Allow', Principal: { AWS: ['*'] }, Action: ['sqs:SendMessage'], Resource: ARN, Condition: { ArnLike: { 'aws:SourceArn': ['arn:aws:s3:*:*:*'] }, IpAddress: { 'aws:SourceIp': ['10.0.0.0/8'] } } },
+      { Sid: 'Org', Effect: 'Deny', Principal: '*', NotAction: ['sqs:GetQueueUrl'], Resource: '*', Condition: { StringNotEquals: { 'aws:PrincipalOrgID': 'o-abcdefghij' } } },
+      { Sid: 'Tls', Effect: 'Deny', Principal: '*', Action: 'sqs:*', Resource: ARN, Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
+    ],
+  };
+  const remediations = [sqsBlockPublicAccess, sqsRequireTls] as const;
+  const topicRemediations = [snsBlockPublicAccess, snsRequireTls, snsDenyHttpSubscriptions] as const;
+
+  it('is read as an InputError or evaluated without an internal error', () => {
+    const problems: string[] = [];
+    for (const { path, value, doc: hostile } of hostileVariants(doc)) {
+      const text = JSON.stringify(hostile);
+      const where = `${path}=${JSON.stringify(value)}`;
+      let queue, topic;
+      try {
+        queue = queueState({ Policy: text });
+        topic = topicState(null, { Policy: text });
+      } catch (err) {
+        if (!(err instanceof InputError)) problems.push(`${where}: read: ${String(err)}`);
+        continue;
+      }
+      for (const r of remediations) {
+        try {
+          const a = r.evaluate({ queue }, {}, SETTINGS);
+          if (INTERNAL_ERROR.test(a.reason)) problems.push(`${where}: ${r.id}: ${a.reason}`);
+        } catch (err) {
+          problems.push(`${where}: ${r.id}: ${String(err)}`);
+        }
+      }
+      for (const r of topicRemediations) {
+        try {
+          const a = r.evaluate({ topic } as never, {}, SETTINGS);
+          if (INTERNAL_ERROR.test(a.reason)) problems.push(`${where}: ${r.id}: ${a.reason}`);
+        } catch (err) {
+          problems.push(`${where}: ${r.id}: ${String(err)}`);
+        }
+      }
+    }
+    expect(problems).toEqual([]);
   });
 });

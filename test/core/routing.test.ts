@@ -58,6 +58,79 @@ offline('route: Security Hub', () => {
     expect(ids(route(parseEvent(e), config))).toEqual(['sqs-block-public-access']);
   });
 
+  // Issue 8, item 7: per-standard findings (consolidated control findings off).
+  it.each<[string, (f: any) => void, string[]]>([
+    ['an FSBP finding by GeneratorId', () => {}, ['sqs-encrypt-at-rest']],
+    ['a NIST 800-53 finding by GeneratorId', (f) => (f.GeneratorId = 'nist-800-53/v/5.0.0/SQS.1'), ['sqs-encrypt-at-rest']],
+    ['a tagging-standard finding', (f) => Object.assign(f, { GeneratorId: 'aws-resource-tagging-standard/v/1.0.0/SQS.2', ProductFields: {} }), ['sqs-required-tags']],
+    ['by ProductFields.ControlId of an FSBP StandardsArn', (f) => (f.GeneratorId = 'some-generator'), ['sqs-encrypt-at-rest']],
+    ['not a CIS rule ending like a control', (f) => Object.assign(f, { GeneratorId: 'cis-aws-foundations-benchmark/v/1.4.0/SQS.1', ProductFields: { StandardsArn: 'arn:aws:securityhub:us-east-1::standards/cis-aws-foundations-benchmark/v/1.4.0', ControlId: 'SQS.1' } }), [null]],
+    ['not a PCI control (PCI.SQS.1 is not SQS.1)', (f) => Object.assign(f, { GeneratorId: 'pci-dss/v/3.2.1/PCI.SQS.1', ProductFields: { StandardsArn: 'arn:aws:securityhub:us-east-1::standards/pci-dss/v/3.2.1', ControlId: 'PCI.SQS.1' } }), [null]],
+    ['not an unknown standard', (f) => Object.assign(f, { GeneratorId: 'acme-benchmark/v/1.0.0/SQS.1', ProductFields: {} }), [null]],
+  ])('routes per-standard findings: %s', (_n, mutate, expected) => {
+    const e = fixture('securityhub-imported-fsbp-sqs1.json');
+    mutate(e.detail.findings[0]);
+    const items = route(parseEvent(e), config);
+    expect(ids(items)).toEqual(expected);
+    if (expected[0] === null) expect(items[0]?.skip).toMatch(/names no Security Hub control of an AWS standard/);
+  });
+
+  // Item 8: the new Security Hub's OCSF findings.
+  it('routes an OCSF finding (Findings Imported V2) by compliance.control, to the queue ARN, marked for the V2 write-back', () => {
+    const items = route(parseEvent(fixture('securityhub-v2-imported-sqs1.json')), config);
+    expect(items).toEqual([
+      expect.objectContaining({
+        remediation: expect.objectContaining({ id: 'sqs-encrypt-at-rest' }),
+        resourceArn: 'arn:aws:sqs:us-east-1:123456789012:orders',
+        trigger: expect.objectContaining({ kind: 'finding', findingId: '3f1e9a7c2b5d8e0f4a6c1b3d5e7f9a0c2b4d6e8f0a1c3e5f7b9d1a3c5e7f9b1d', productArn: 'arn:aws:securityhub:us-east-1::productv2/aws/securityhub', controlId: 'SQS.1', findingFormat: 'ocsf' }),
+      }),
+    ]);
+    expect(items[0]?.skip).toBeUndefined();
+  });
+
+  it.each<[string, (f: any) => void, RegExp]>([
+    ['written back (In Progress)', (f) => Object.assign(f, { status: 'In Progress', status_id: 2 }), /workflow status is IN_PROGRESS, not NEW/],
+    ['passing', (f) => Object.assign(f.compliance, { status: 'Pass', status_id: 1 }), /compliance status is PASSED/],
+    ['closed', (f) => Object.assign(f, { activity_id: 3 }), /record state is ARCHIVED/],
+    ['of another product', (f) => (f.metadata.product.uid = 'arn:aws:securityhub:us-east-1::productv2/acme/scanner'), /names no Security Hub control/],
+  ])('skips an OCSF finding %s', (_n, mutate, reason) => {
+    const e = fixture('securityhub-v2-imported-sqs1.json');
+    mutate(e.detail.findings[0]);
+    expect(route(parseEvent(e), config)[0]?.skip).toMatch(reason);
+  });
+
+  // Item 9: only fixbridge's own custom actions act.
+  it.each<[string, (e: any) => void]>([
+    ['another tool’s action', (e) => Object.assign(e, { resources: ['arn:aws:securityhub:us-east-1:123456789012:action/custom/SendToJira'] }, { detail: { ...e.detail, actionName: 'Send to Jira' } })],
+    ['another action named like fixbridge’s', (e) => (e.resources = ['arn:aws:securityhub:us-east-1:123456789012:action/custom/Remediate'])],
+    ['an action whose id merely ends like fixbridge’s', (e) => (e.resources = ['arn:aws:securityhub:us-east-1:123456789012:action/custom/NotFixbridgeRemediate'])],
+  ])('skips a finding sent to %s, naming it', (_n, mutate) => {
+    const e = fixture('securityhub-custom-action.json');
+    mutate(e);
+    const items = route(parseEvent(e), config);
+    expect(items).toEqual([expect.objectContaining({ remediation: null, skip: expect.stringMatching(/is not one of fixbridge's .*nothing was done/) })]);
+    expect(items[0]?.forcedMode).toBeUndefined();
+  });
+
+  it('acts on fixbridge’s own actions by ARN, or by exact name when the event carries no ARN', () => {
+    const e = fixture('securityhub-custom-action.json');
+    expect(route(parseEvent(e), config)[0]?.skip).toBeUndefined();
+    e.resources = [];
+    expect(route(parseEvent(e), config)[0]?.skip).toBeUndefined();
+    e.detail.actionName = 'Plan with fixbridge';
+    expect(route(parseEvent(e), config)[0]).toMatchObject({ forcedMode: 'dry-run' });
+    e.detail.actionName = 'Remediate with fixbridge (copy)';
+    expect(route(parseEvent(e), config)[0]?.skip).toMatch(/not one of fixbridge's/);
+  });
+
+  // Item 10: insight results are matched and reported, not dropped.
+  it('reports Security Hub Insight Results as not supported, with one skipped item naming the insight', () => {
+    const items = route(parseEvent(fixture('securityhub-insight-results.json')), config);
+    expect(items).toEqual([
+      expect.objectContaining({ remediation: null, resourceArn: null, trigger: expect.objectContaining({ kind: 'custom-action' }), skip: expect.stringMatching(/insight results are not supported.*"Unencrypted SQS queues"/) }),
+    ]);
+  });
+
   it('skips a control nobody handles, keeping the resource', () => {
     const items = route(parseEvent(sqsFindingEvent('orders', 'EC2.19')), config);
     expect(items).toEqual([expect.objectContaining({ remediation: null, resourceArn: 'arn:aws:sqs:us-east-1:123456789012:orders', skip: expect.stringMatching(/EC2.19/) })]);
@@ -83,6 +156,27 @@ offline('route: Security Hub', () => {
     e.detail.actionName = 'Plan with fixbridge';
     e.resources = ['arn:aws:securityhub:us-east-1:123456789012:action/custom/FixbridgePlan'];
     expect(route(parseEvent(e), config)[0]?.forcedMode).toBe('dry-run');
+  });
+});
+
+offline('route: CloudTrail identifiers (issue 8, items 12 and 13)', () => {
+  it.each(['javascript:alert(1)//123456789012/orders', 'not a url', 'https://evil.example.com/123456789012/orders', 'http://sqs.us-east-1.amazonaws.com/123456789012/orders'])(
+    'skips the event naming the queue URL %s, instead of rejecting it',
+    (url) => {
+      const e = sqsCloudTrailEvent('orders');
+      e.detail.requestParameters = { queueUrl: url };
+      const items = route(parseEvent(e), config);
+      expect(items).toEqual([expect.objectContaining({ remediation: null, skip: expect.stringMatching(/names a resource fixbridge cannot use: .*(not an SQS queue URL|malformed queue URL)/) })]);
+    },
+  );
+
+  it('places an UpdateBroker that names only the broker id, without recipientAccountId, in the envelope’s account', () => {
+    const e = fixture('cloudtrail-mq-update-broker.json');
+    delete e.detail.recipientAccountId;
+    delete e.detail.userIdentity;
+    e.account = '111122223333';
+    const items = route(parseEvent(e), config);
+    expect(items.every((i) => !i.skip && i.resourceArn === `arn:aws:mq:${e.detail.awsRegion}:111122223333:broker:${e.detail.requestParameters.brokerId}`)).toBe(true);
   });
 });
 

@@ -8,7 +8,7 @@ import { ACCOUNT, REGION, seedClients, uniqueName } from './aws';
 import { fixture } from './fixtures';
 
 /** The write calls of SNS, MQ and the tagging APIs, to prove "no write" from a recorded run. */
-const WRITES = ['SetTopicAttributesCommand', 'TagResourceCommand', 'UpdateBrokerCommand', 'RebootBrokerCommand', 'CreateTagsCommand', 'TagQueueCommand'];
+const WRITES = ['SetTopicAttributesCommand', 'TagResourceCommand', 'UpdateBrokerCommand', 'RebootBrokerCommand', 'CreateTagsCommand', 'TagQueueCommand', 'PutResourcePolicyCommand'];
 export const writesIn = (calls: string[]): string[] => calls.filter((c) => WRITES.includes(c));
 
 // ---- events ------------------------------------------------------------------------------

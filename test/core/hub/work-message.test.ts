@@ -1,11 +1,16 @@
 /** Work messages: the work item on the FIFO work queue, its idempotency keys and its message group. */
 import { expect, it } from 'vitest';
-import { deduplicationId, fromWorkMessage, idempotencyKey, messageGroupId, toWorkMessage } from '@fixbridge/core/hub';
+import { changeIdFor, deduplicationId, fromWorkMessage, idempotencyKey, messageGroupId, toWorkMessage } from '@fixbridge/core/hub';
 import { workItem as item } from '../../support/hub';
 import { offline } from '../../support/projects';
 import { QUEUE_ARN as ARN } from '../../support/states';
 
 offline('work messages', () => {
+  it('round-trip an OCSF finding’s trigger (its V2 write-back format)', () => {
+    const i = { ...item('e-1'), trigger: { ...item('e-1').trigger, findingFormat: 'ocsf' as const } };
+    expect(fromWorkMessage(JSON.stringify(toWorkMessage(i))).trigger).toEqual(i.trigger);
+  });
+
   it('round-trip a work item through JSON, keeping the trigger and modes', () => {
     const i = { ...item('e-1'), forcedMode: 'dry-run' as const };
     const back = fromWorkMessage(JSON.stringify(toWorkMessage(i)));
@@ -25,6 +30,21 @@ offline('work messages', () => {
     expect(idempotencyKey(item('e-1'))).not.toBe(idempotencyKey(item('e-1', `${ARN}-2`)));
     expect(idempotencyKey(item(undefined))).toBeUndefined();
     expect(deduplicationId(item(undefined))).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  // Issue 8, item 11: the FSBP and the NIST finding of one queue in one custom action.
+  it('give two findings of one resource and remediation in one event two deduplication ids, and a redelivery the same', () => {
+    const withFinding = (findingId: string) => {
+      const i = item('e-1');
+      return { ...i, trigger: { ...i.trigger, findingId } };
+    };
+    const fsbp = withFinding('arn:aws:securityhub:us-east-1:123456789012:subscription/aws-foundational-security-best-practices/v/1.0.0/SQS.1/finding/a');
+    const nist = withFinding('arn:aws:securityhub:us-east-1:123456789012:subscription/nist-800-53/v/5.0.0/SQS.1/finding/b');
+    expect(deduplicationId(fsbp)).not.toBe(deduplicationId(nist));
+    expect(idempotencyKey(fsbp)).not.toBe(idempotencyKey(nist));
+    expect(deduplicationId(fsbp)).toBe(deduplicationId(withFinding(fsbp.trigger.findingId)));
+    expect(changeIdFor(idempotencyKey(fsbp))).toBe(changeIdFor(idempotencyKey(withFinding(fsbp.trigger.findingId))));
+    expect(changeIdFor(idempotencyKey(fsbp))).not.toBe(changeIdFor(idempotencyKey(nist)));
   });
 
   it('group by resource ARN, hashing ARNs longer than SQS allows', () => {

@@ -1,12 +1,13 @@
 /** mq-enable-logging (MQ.2): where the logs go, its evaluate table, and end to end against the emulator. */
+import { CloudWatchLogsClient, DescribeResourcePoliciesCommand, PutResourcePolicyCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeBrokerCommand, MqClient } from '@aws-sdk/client-mq';
-import { expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { MqBrokerState } from '@fixbridge/core';
-import { logsDestinationBlockReason, mqEnableLogging } from '../../../packages/core/src/remediations/mq-enable-logging';
+import { logsDestinationBlockReason, mqEnableLogging, mqLogsResourcePolicy } from '../../../packages/core/src/remediations/mq-enable-logging';
 import { cliRecorded, tempFile } from '../../support/aws';
 import { offline, onEmulator } from '../../support/projects';
 import { createBroker, describeBroker, writesIn } from '../../support/sns-mq';
-import { activemq, BROKER_ID as ID, brokerState as broker, rabbitmq, SETTINGS as settings } from '../../support/states';
+import { activemq, BROKER_ID as ID, brokerState as broker, planOf, rabbitmq, SETTINGS as settings } from '../../support/states';
 
 /*
  * Emulator note: moto applies Logs at once (AWS keeps them in Logs.Pending until a reboot), issues
@@ -35,6 +36,53 @@ offline('mq-enable-logging: where the logs go', () => {
   it('blocks the plan, with the command that fixes it, when Amazon MQ cannot write the logs', () => {
     const a = mqEnableLogging.evaluate({ broker: activemq, logsPolicies: [] }, mqEnableLogging.optionsSchema.parse({}), settings);
     expect(a).toMatchObject({ kind: 'blocked', reason: expect.stringContaining('aws logs put-resource-policy') });
+    expect(a.reason).toMatch(/"createLogsResourcePolicy": true/);
+  });
+
+  // Issue 8, item 16: RabbitMQ publishes through Amazon MQ's service-linked role.
+  it('does not block a RabbitMQ broker for want of a resource policy (the prerequisite is ActiveMQ’s)', () => {
+    expect(logsDestinationBlockReason(rabbitmq, [])).toBeNull();
+    expect(mqEnableLogging.evaluate({ broker: rabbitmq, logsPolicies: [] }, mqEnableLogging.optionsSchema.parse({}), settings).kind).toBe('plan');
+  });
+
+  describe('createLogsResourcePolicy', () => {
+    const create = mqEnableLogging.optionsSchema.parse({ createLogsResourcePolicy: true });
+    const statement = {
+      Sid: 'AmazonMQLogs',
+      Effect: 'Allow',
+      Principal: { Service: 'mq.amazonaws.com' },
+      Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      Resource: 'arn:aws:logs:*:123456789012:log-group:/aws/amazonmq/*',
+      Condition: { StringEquals: { 'aws:SourceAccount': '123456789012' } },
+    };
+    const route53 = { name: 'Route53Logs', text: '{"Statement":[]}', document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow' as const, Principal: { Service: 'route53.amazonaws.com' }, Action: 'logs:PutLogEvents', Resource: '*' }] } };
+
+    it('adds the documented policy, scoped to the account, as its own policy before turning logs on; other policies stay', () => {
+      const a = planOf(mqEnableLogging.evaluate({ broker: activemq, logsPolicies: [route53.document], logsPolicyEntries: [route53] }, create, settings));
+      expect(a.ops).toEqual([
+        { kind: 'logs-resource-policy', name: 'AmazonMQ-logs', document: { Version: '2012-10-17', Statement: [statement] }, expect: null },
+        { kind: 'update', brokerId: ID, logs: { General: true, Audit: true } },
+      ]);
+      expect(a.changes.map((c) => c.field)).toEqual(['LogsResourcePolicy', 'Logs']);
+      // The policy it writes is one logsDestinationBlockReason accepts: the verification re-read finds logging can work.
+      expect(logsDestinationBlockReason(activemq, [route53.document, a.ops[0]!.kind === 'logs-resource-policy' ? a.ops[0].document : { Statement: [] }])).toBeNull();
+    });
+
+    it('merges into a policy of its name instead of replacing it', () => {
+      const mine = { name: 'AmazonMQ-logs', text: '{"Statement":[{"Sid":"AmazonMQLogs","Effect":"Allow","Principal":{"Service":"es.amazonaws.com"},"Action":"logs:PutLogEvents","Resource":"*"}]}', document: { Statement: [{ Sid: 'AmazonMQLogs', Effect: 'Allow' as const, Principal: { Service: 'es.amazonaws.com' }, Action: 'logs:PutLogEvents', Resource: '*' }] } };
+      const a = planOf(mqEnableLogging.evaluate({ broker: activemq, logsPolicies: [mine.document], logsPolicyEntries: [mine] }, create, settings));
+      expect(a.ops[0]).toEqual({ kind: 'logs-resource-policy', name: 'AmazonMQ-logs', document: { Statement: [mine.document.Statement[0], { ...statement, Sid: 'AmazonMQLogs2' }] }, expect: mine.text });
+    });
+
+    it('adds nothing when a policy already lets Amazon MQ write, or for RabbitMQ', () => {
+      const ok = mqLogsResourcePolicy();
+      expect(planOf(mqEnableLogging.evaluate({ broker: activemq, logsPolicies: [ok] }, create, settings)).ops.map((o) => o.kind)).toEqual(['update']);
+      expect(planOf(mqEnableLogging.evaluate({ broker: rabbitmq }, create, settings)).ops.map((o) => o.kind)).toEqual(['update']);
+    });
+
+    it('declares logs:PutResourcePolicy', () => {
+      expect(mqEnableLogging.permissions).toContain('logs:PutResourcePolicy');
+    });
   });
 });
 
@@ -115,6 +163,30 @@ onEmulator('mq-enable-logging', () => {
     expect(run.results[0]).toMatchObject({ status: 'blocked', reason: expect.stringMatching(/no CloudWatch Logs resource policy lets mq\.amazonaws\.com call logs:CreateLogStream and logs:PutLogEvents.*put-resource-policy/) });
     expect(writesIn(run.calls)).toEqual([]);
     expect((await new MqClient({ region }).send(new DescribeBrokerCommand({ BrokerId: b.id }))).Logs).toMatchObject({ General: false });
+  });
+
+  it('RabbitMQ without any CloudWatch Logs resource policy: applied (it logs through the service-linked role)', async () => {
+    const region = 'eu-west-3';
+    const b = await createBroker('nologs-rabbit', { EngineType: 'RABBITMQ' }, { region, withLogsPolicy: false });
+    const run = await cliRecorded(['run', 'mq-enable-logging', '--resource', b.arn, '--mode', 'auto']);
+    expect(run.results[0]).toMatchObject({ status: 'applied' });
+  });
+
+  it('createLogsResourcePolicy: adds the documented policy scoped to the account, keeps the account’s other policies, then turns logs on', async () => {
+    const region = 'ap-southeast-2'; // no other test writes CloudWatch Logs resource policies here
+    const logs = new CloudWatchLogsClient({ region });
+    const other = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'route53.amazonaws.com' }, Action: 'logs:PutLogEvents', Resource: '*' }] });
+    await logs.send(new PutResourcePolicyCommand({ policyName: 'Route53Logs', policyDocument: other }));
+    const b = await createBroker('create-logs-policy', {}, { region, withLogsPolicy: false });
+    const config = tempFile('config.json', { remediations: { 'mq-enable-logging': { createLogsResourcePolicy: true, mode: 'auto' } } });
+    const run = await cliRecorded(['run', 'mq-enable-logging', '--resource', b.arn, '--config', config]);
+    expect(run.results[0]).toMatchObject({ status: 'applied', changes: [{ field: 'LogsResourcePolicy' }, { field: 'Logs' }] });
+    expect(writesIn(run.calls)).toEqual(['PutResourcePolicyCommand', 'UpdateBrokerCommand']);
+    const policies = (await logs.send(new DescribeResourcePoliciesCommand({}))).resourcePolicies ?? [];
+    expect(Object.fromEntries(policies.map((p) => [p.policyName, JSON.parse(p.policyDocument!)]))).toEqual({
+      Route53Logs: JSON.parse(other),
+      'AmazonMQ-logs': mqLogsResourcePolicy('aws', b.arn.split(':')[4]),
+    });
   });
 
   it('ActiveMQ: dry-run and approval change nothing; auto turns on general and audit logs and verifies', async () => {

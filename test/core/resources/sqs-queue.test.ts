@@ -3,7 +3,7 @@
  * with an exempt or a missing queue, against the emulator.
  */
 import { expect, it } from 'vitest';
-import { defaultConfig, parseArn, parseEvent, remediationsForType, route, type WorkItem } from '@fixbridge/core';
+import { defaultConfig, InputError, parseArn, parseEvent, queueArnFromUrl, remediationsForType, route, type WorkItem } from '@fixbridge/core';
 import { cliRecorded, createQueue, queueArn, tempFile, uniqueName } from '../../support/aws';
 import { sqsCloudTrailEvent } from '../../support/fixtures';
 import { offline, onEmulator } from '../../support/projects';
@@ -25,6 +25,52 @@ offline('ARNs of SQS queues', () => {
     ['a name with two .fifo suffixes', 'orders.fifo.fifo'],
   ])('rejects %s', (_n, name) => {
     expect(() => parseArn(`arn:aws:sqs:us-east-1:123456789012:${name}`)).toThrow(/^malformed ARN .*is not a valid SQS queue name$/);
+  });
+});
+
+// Issue 8, item 13: queue URLs are parsed strictly.
+offline('queue URLs', () => {
+  it.each<[string, string]>([
+    ['https://sqs.us-east-1.amazonaws.com/123456789012/orders', 'arn:aws:sqs:us-east-1:123456789012:orders'],
+    ['https://sqs.eu-west-1.amazonaws.com/123456789012/orders.fifo', 'arn:aws:sqs:eu-west-1:123456789012:orders.fifo'],
+    ['https://sqs-fips.us-gov-west-1.amazonaws.com/123456789012/orders', 'arn:aws-us-gov:sqs:us-gov-west-1:123456789012:orders'],
+    ['https://queue.amazonaws.com/123456789012/orders', 'arn:aws:sqs:us-east-1:123456789012:orders'],
+    ['https://eu-west-2.queue.amazonaws.com/123456789012/orders', 'arn:aws:sqs:eu-west-2:123456789012:orders'],
+    ['https://vpce-0a1b2c3d4e5f67890-abcdefgh.sqs.us-east-1.vpce.amazonaws.com/123456789012/orders', 'arn:aws:sqs:us-east-1:123456789012:orders'],
+    ['https://sqs.cn-north-1.amazonaws.com.cn/123456789012/orders', 'arn:aws-cn:sqs:cn-north-1:123456789012:orders'],
+    ['https://SQS.US-EAST-1.AMAZONAWS.COM/123456789012/orders', 'arn:aws:sqs:us-east-1:123456789012:orders'],
+    ['http://127.0.0.1:5055/123456789012/orders', 'arn:aws:sqs:ap-south-1:123456789012:orders'],
+    ['http://localhost:4566/123456789012/orders', 'arn:aws:sqs:ap-south-1:123456789012:orders'],
+  ])('%s names %s', (url, arn) => {
+    expect(queueArnFromUrl(url, 'ap-south-1')).toBe(arn);
+  });
+
+  it.each([
+    'javascript:alert(1)//123456789012/orders',
+    'http://sqs.us-east-1.amazonaws.com/123456789012/orders',
+    'https://sqs.us-east-1.amazonaws.com.evil.example/123456789012/orders',
+    'https://evil.example/sqs.us-east-1.amazonaws.com/123456789012/orders',
+    'https://sqs.cn-north-1.amazonaws.com/123456789012/orders',
+    'https://sqs.us-east-1.amazonaws.com.cn/123456789012/orders',
+    'https://sqs.nowhere.amazonaws.com/123456789012/orders',
+    'https://sqs.us-east-1.amazonaws.com/123456789012/orders/extra',
+    'https://sqs.us-east-1.amazonaws.com/x/123456789012/orders',
+    'https://sqs.us-east-1.amazonaws.com/123456789012/orders?Action=DeleteQueue',
+    'https://user:pw@sqs.us-east-1.amazonaws.com/123456789012/orders',
+    'https://sqs.us-east-1.amazonaws.com/123456789012/bad%20name',
+    'ftp://127.0.0.1/123456789012/orders',
+    'https://127.0.0.1:5055/123456789012/orders',
+    'http://10.0.0.1:5055/123456789012/orders',
+  ])('%s names no queue', (url) => {
+    expect(() => queueArnFromUrl(url, 'us-east-1')).toThrow(InputError);
+  });
+
+  it('quotes at most a few hundred characters of a URL', () => {
+    try {
+      queueArnFromUrl(`https://evil.example/${'x'.repeat(10_000)}`, 'us-east-1');
+    } catch (e) {
+      expect((e as Error).message.length).toBeLessThanOrEqual(600);
+    }
   });
 });
 
