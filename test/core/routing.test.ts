@@ -59,7 +59,7 @@ offline('route: Security Hub', () => {
   });
 
   // Issue 8, item 7: per-standard findings (consolidated control findings off).
-  it.each<[string, (f: any) => void, string[]]>([
+  it.each<[string, (f: any) => void, (string | null)[]]>([
     ['an FSBP finding by GeneratorId', () => {}, ['sqs-encrypt-at-rest']],
     ['a NIST 800-53 finding by GeneratorId', (f) => (f.GeneratorId = 'nist-800-53/v/5.0.0/SQS.1'), ['sqs-encrypt-at-rest']],
     ['a tagging-standard finding', (f) => Object.assign(f, { GeneratorId: 'aws-resource-tagging-standard/v/1.0.0/SQS.2', ProductFields: {} }), ['sqs-required-tags']],

@@ -57,7 +57,7 @@ offline('reporting an OCSF finding (BatchUpdateFindingsV2)', () => {
   });
 
   it('fails the delivery, naming the finding, when Security Hub does not update it', async () => {
-    hub.on(BatchUpdateFindingsV2Command).resolves({ ProcessedFindings: [], UnprocessedFindings: [{ MetadataUid: 'metadata-uid-1', ErrorCode: 'FindingNotFound', ErrorMessage: 'no such finding' }] });
-    await expect(securityHubWriteBack((region) => new SecurityHubClient({ region }))(ocsf('applied'))).rejects.toThrow(/did not update finding metadata-uid-1: FindingNotFound no such finding/);
+    hub.on(BatchUpdateFindingsV2Command).resolves({ ProcessedFindings: [], UnprocessedFindings: [{ MetadataUid: 'metadata-uid-1', ErrorCode: 'ResourceNotFoundException', ErrorMessage: 'no such finding' }] });
+    await expect(securityHubWriteBack((region) => new SecurityHubClient({ region }))(ocsf('applied'))).rejects.toThrow(/did not update finding metadata-uid-1: ResourceNotFoundException no such finding/);
   });
 });

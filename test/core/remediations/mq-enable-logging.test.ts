@@ -65,7 +65,8 @@ offline('mq-enable-logging: where the logs go', () => {
       ]);
       expect(a.changes.map((c) => c.field)).toEqual(['LogsResourcePolicy', 'Logs']);
       // The policy it writes is one logsDestinationBlockReason accepts: the verification re-read finds logging can work.
-      expect(logsDestinationBlockReason(activemq, [route53.document, a.ops[0]!.kind === 'logs-resource-policy' ? a.ops[0].document : { Statement: [] }])).toBeNull();
+      const put = a.ops[0];
+      expect(logsDestinationBlockReason(activemq, [route53.document, put?.kind === 'logs-resource-policy' ? put.document : { Statement: [] }])).toBeNull();
     });
 
     it('merges into a policy of its name instead of replacing it', () => {
