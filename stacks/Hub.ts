@@ -95,10 +95,10 @@ export function hubStack(settings: HubSettings) {
       allow(['sns:Publish'], [topic.topicArn]),
       allow(['kms:GenerateDataKey', 'kms:Decrypt'], [key.keyArn]),
       allow(['events:PutEvents'], [`arn:${Aws.PARTITION}:events:${Aws.REGION}:${Aws.ACCOUNT_ID}:event-bus/default`]),
-      // BatchUpdateFindings and BatchUpdateFindingsV2 (OCSF findings) are both this action. The V2 call
-      // names findings by metadata.uid, not a hub ARN, so the grant covers the account's Security Hub
-      // resources too (this one action only).
-      allow(['securityhub:BatchUpdateFindings'], [`arn:${Aws.PARTITION}:securityhub:*:${Aws.ACCOUNT_ID}:hub/default`, `arn:${Aws.PARTITION}:securityhub:*:${Aws.ACCOUNT_ID}:*`]),
+      allow(['securityhub:BatchUpdateFindings'], [`arn:${Aws.PARTITION}:securityhub:*:${Aws.ACCOUNT_ID}:hub/default`]),
+      // BatchUpdateFindingsV2 (OCSF findings of the new Security Hub) is an action of its own; it names
+      // findings by metadata.uid, and no resource-level scope for it is documented, hence "*".
+      allow(['securityhub:BatchUpdateFindingsV2'], ['*']),
       allow(['sts:AssumeRole'], [`arn:${Aws.PARTITION}:iam::*:role/${settings.memberRoleName}`]),
     ]) {
       workerRole.addToPrincipalPolicy(s);

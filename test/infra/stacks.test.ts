@@ -202,6 +202,8 @@ describe('hub stack', () => {
     const all = roleActions(hub, role);
     expect(all.filter((a) => a === '*' || a.endsWith(':*'))).toEqual([]);
     expect(all).toEqual(expect.arrayContaining(['securityhub:BatchUpdateFindings', 'events:PutEvents', 'sns:Publish', 'sts:AssumeRole', 'dynamodb:PutItem']));
+    // The write-back sends BatchUpdateFindings (ASFF) and BatchUpdateFindingsV2 (OCSF): each is its own IAM action.
+    expect(all).toEqual(expect.arrayContaining(['securityhub:BatchUpdateFindings', 'securityhub:BatchUpdateFindingsV2']));
     const router = logicalIdOf(hub, 'AWS::IAM::Role', /^RouterServiceRole/);
     expect(roleActions(hub, router)).toEqual(expect.arrayContaining(['sqs:SendMessage', ...sweepPermissions()]));
     expect(roleActions(hub, router).filter((a) => catalogPermissions().includes(a) && !sweepPermissions().includes(a) && !a.startsWith('sqs:Get'))).toEqual([]);

@@ -57,7 +57,7 @@ const regionOf = (productArn: string) => productArn.split(':')[3] ?? '';
 /**
  * Write back to Security Hub in the finding's region (the region of its product ARN): an ASFF
  * finding with BatchUpdateFindings, an OCSF finding of the new Security Hub with BatchUpdateFindingsV2
- * (both authorized by `securityhub:BatchUpdateFindings`).
+ * (IAM actions `securityhub:BatchUpdateFindings` and `securityhub:BatchUpdateFindingsV2`).
  */
 export function securityHubWriteBack(clientFor: (region: string) => SecurityHubClient): Output {
   return async (d) => {
