@@ -34,9 +34,11 @@ export function createWorker(load: () => Promise<EngineRuntime>) {
     const processor = new SqsFifoPartialProcessorAsync();
     const record = async (r: SQSRecord) => {
       try {
-        const d = await deliver(fromWorkMessage(r.body), deps);
-        countResult(d.result);
-        logger.info('result', { ...d.result, changes: d.result.changes.length, changeId: d.changeId, duplicate: d.duplicate });
+        for (const item of fromWorkMessage(r.body)) {
+          const d = await deliver(item, deps);
+          countResult(d.result);
+          logger.info('result', { ...d.result, changes: d.result.changes.length, changeId: d.changeId, duplicate: d.duplicate });
+        }
       } catch (err) {
         logger.error('work item failed', { messageId: r.messageId, error: (err as Error)?.message ?? String(err) });
         throw err;
