@@ -1,5 +1,6 @@
 /**
- * Worker: runs the engine for each work item of an SQS FIFO batch, records and reports the result.
+ * Worker: runs the engine for each work message of an SQS FIFO batch (one work item, or several
+ * remediations of one resource, run together), records and reports each result.
  * A message that throws is reported as a batch item failure (SQS redelivers it, then dead-letters
  * it); Powertools' FIFO processor fails the later messages of the same group in the batch too
  * (`skipGroupOnError`), so a resource's edits stay in order while other groups go on. A `failed`
@@ -9,7 +10,7 @@ import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambd
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { clientConfig } from '@fixbridge/core';
-import { deliver, fromWorkMessage, securityHubWriteBack, type HubDeps } from '@fixbridge/core/hub';
+import { deliverAll, fromWorkMessage, securityHubWriteBack, type HubDeps } from '@fixbridge/core/hub';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { coldStart, countResult, logger, metrics, withObservability } from './observability';
 import { engineRuntime, type EngineRuntime } from './engine-runtime';
@@ -34,10 +35,10 @@ export function createWorker(load: () => Promise<EngineRuntime>) {
     const processor = new SqsFifoPartialProcessorAsync();
     const record = async (r: SQSRecord) => {
       try {
-        for (const item of fromWorkMessage(r.body)) {
-          const d = await deliver(item, deps);
+        for (const d of await deliverAll(fromWorkMessage(r.body), deps)) {
           countResult(d.result);
-          logger.info('result', { ...d.result, changes: d.result.changes.length, changeId: d.changeId, duplicate: d.duplicate });
+          if (d.unchanged) metrics.addMetric('unchanged', MetricUnit.Count, 1);
+          logger.info('result', { ...d.result, changes: d.result.changes.length, changeId: d.changeId, duplicate: d.duplicate, unchanged: d.unchanged ?? false });
         }
       } catch (err) {
         logger.error('work item failed', { messageId: r.messageId, error: (err as Error)?.message ?? String(err) });

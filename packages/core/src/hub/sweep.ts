@@ -27,8 +27,13 @@ export function sweepPermissions(catalog: readonly AnyRemediation[] = CATALOG): 
   return catalogKinds(catalog).map((k) => k.list.permission).sort();
 }
 
+/** The trigger of every work item of one sweep: the schedule event's id. */
+export function sweepTrigger(eventId: string): Trigger {
+  return { kind: 'sweep', eventId, eventName: SCHEDULED_EVENT };
+}
+
 export async function sweepItems(clients: Clients, eventId: string, catalog: readonly AnyRemediation[] = CATALOG): Promise<WorkItem[]> {
-  const trigger: Trigger = { kind: 'sweep', eventId, eventName: SCHEDULED_EVENT };
+  const trigger = sweepTrigger(eventId);
   const items: WorkItem[] = [];
   for (const kind of catalogKinds(catalog)) {
     for await (const listed of kind.list.all(clients)) {
