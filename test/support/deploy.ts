@@ -6,7 +6,7 @@
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutRuleCommand, EventBridgeClient, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
-import { CreateQueueCommand, ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { Context, SQSEvent } from 'aws-lambda';
 import { expect } from 'vitest';
@@ -68,6 +68,8 @@ export async function createHub(engine: EngineConfigInput) {
     [ENV.hubAccountId]: ACCOUNT,
     [ENV.memberRoleName]: 'fixbridge-remediation',
     [ENV.externalId]: 'test-external-id',
+    [ENV.sweepAccounts]: ACCOUNT,
+    [ENV.sweepRegions]: REGION,
   };
   return { env, table, work, busCapture, topicCapture, topicArn, parameter };
 }
@@ -79,6 +81,22 @@ export async function receiveAll(queueUrl: string, expected = 1, attempts = 10):
     out.push(...(r.Messages ?? []));
   }
   return out;
+}
+
+/**
+ * Every message on a queue now, each deleted once taken (as Lambda deletes what its function
+ * processed, so a FIFO group is not held by a message already handled). The emulator delivers bus
+ * events and notifications to their capture queues before the call that sent them returns.
+ */
+export async function takeAll(queueUrl: string): Promise<Message[]> {
+  const out: Message[] = [];
+  for (;;) {
+    const r = await seedClients().sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, MessageSystemAttributeNames: ['All'], AttributeNames: ['All'] }));
+    const got = r.Messages ?? [];
+    if (!got.length) return out;
+    await seedClients().sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: got.map((m, n) => ({ Id: String(n), ReceiptHandle: m.ReceiptHandle! })) }));
+    out.push(...got);
+  }
 }
 
 /** An SQS event as Lambda delivers it, from messages received off the work queue. */

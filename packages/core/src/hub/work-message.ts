@@ -14,6 +14,7 @@ import { parseArn, resourceKey } from '../resources';
 import { ModeSchema } from '../results';
 import type { AnyRemediation } from '../remediations/types';
 import { TriggerSchema, type WorkItem } from '../routing';
+import type { QueueEntry } from './work-queue';
 
 export const WorkMessageSchema = z
   .object({
@@ -80,7 +81,7 @@ export function fromWorkMessage(body: string, catalog: readonly AnyRemediation[]
 }
 
 /** The work queue entry of one message (`toWorkMessage`): its body, its resource's group, its deduplication id. */
-export function workEntry(...items: WorkItem[]): { body: string; groupId: string; deduplicationId: string } {
+export function workEntry(...items: WorkItem[]): QueueEntry {
   return { body: JSON.stringify(toWorkMessage(...items)), groupId: messageGroupId(items[0]!.ref!), deduplicationId: deduplicationId(...items) };
 }
 
