@@ -4,7 +4,7 @@
  * Lambda plumbing (SQS events, context), and changes applied and recorded as the worker does them.
  */
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { PutRuleCommand, EventBridgeClient, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
+import { CreateEventBusCommand, PutRuleCommand, EventBridgeClient, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
@@ -54,9 +54,13 @@ export async function createHub(engine: EngineConfigInput) {
   const topicCapture = await queueWithArn(`${id}-notes`);
   const topicArn = (await seedClients().sns.send(new CreateTopicCommand({ Name: `${id}-notes` }))).TopicArn!;
   await seedClients().sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: topicCapture.arn, Attributes: { RawMessageDelivery: 'true' } }));
+  // A bus of the hub's own (the stack uses the default bus): the emulator matches every event against
+  // every rule of its bus, one rule at a time, and hubs sharing the default bus would slow each other.
   const events = new EventBridgeClient({ region: REGION });
-  await events.send(new PutRuleCommand({ Name: `${id}-results`, EventPattern: JSON.stringify({ source: ['fixbridge'] }) }));
-  await events.send(new PutTargetsCommand({ Rule: `${id}-results`, Targets: [{ Id: 'capture', Arn: busCapture.arn }] }));
+  const eventBus = `${id}-events`;
+  await events.send(new CreateEventBusCommand({ Name: eventBus }));
+  await events.send(new PutRuleCommand({ Name: `${id}-results`, EventBusName: eventBus, EventPattern: JSON.stringify({ source: ['fixbridge'] }) }));
+  await events.send(new PutTargetsCommand({ Rule: `${id}-results`, EventBusName: eventBus, Targets: [{ Id: 'capture', Arn: busCapture.arn }] }));
   const table = await createHistoryTable();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -64,14 +68,14 @@ export async function createHub(engine: EngineConfigInput) {
     [ENV.workQueueUrl]: work.url,
     [ENV.historyTable]: table,
     [ENV.topicArn]: topicArn,
-    [ENV.eventBus]: 'default',
+    [ENV.eventBus]: eventBus,
     [ENV.hubAccountId]: ACCOUNT,
     [ENV.memberRoleName]: 'fixbridge-remediation',
     [ENV.externalId]: 'test-external-id',
     [ENV.sweepAccounts]: ACCOUNT,
     [ENV.sweepRegions]: REGION,
   };
-  return { env, table, work, busCapture, topicCapture, topicArn, parameter };
+  return { env, table, work, eventBus, busCapture, topicCapture, topicArn, parameter };
 }
 
 export async function receiveAll(queueUrl: string, expected = 1, attempts = 10): Promise<Message[]> {
