@@ -28,6 +28,7 @@ export const STAGES: Record<string, StageSettingsInput> = {
     engine: { mode: 'approval' },
     externalId: env.FIXBRIDGE_EXTERNAL_ID as string,
     memberAccountIds: env.FIXBRIDGE_MEMBER_ACCOUNT_IDS?.split(',').filter(Boolean) ?? [],
+    ...(env.FIXBRIDGE_SWEEP_REGIONS ? { sweepRegions: env.FIXBRIDGE_SWEEP_REGIONS.split(',').filter(Boolean) } : {}),
     notificationEmails: env.FIXBRIDGE_NOTIFY_EMAILS?.split(',').filter(Boolean) ?? [],
   },
   'prod-member': {

@@ -1,7 +1,9 @@
 /**
  * The hub: where the engine runs. EventBridge rules (CloudTrail per service, Security Hub findings,
  * the custom actions, a daily schedule) → router → SQS FIFO work queue (one message group per
- * resource) → worker → history table, Security Hub, the bus and the notification topic.
+ * resource) → worker → history table, Security Hub, the bus and the notification topic. The daily
+ * sweep fans out through the same queue: the router queues one listing per account, region and
+ * kind, and workers list them and queue their resources.
  */
 import { Aws, Duration, RemovalPolicy, Tags } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
@@ -19,10 +21,10 @@ import { ParameterTier, StringParameter } from 'aws-cdk-lib/aws-ssm';
 import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
 import { Function as SstFunction, type StackContext } from 'sst/constructs';
 import { CUSTOM_ACTIONS, DEFAULT_EXEMPT_TAG_KEY, RESOURCE_KINDS } from '@fixbridge/core';
-import { HISTORY_TABLE, sweepPermissions } from '@fixbridge/core/hub';
+import { HISTORY_TABLE } from '@fixbridge/core/hub';
 import { ENV } from '../packages/functions/src/env';
 import { FUNCTIONS, NODEJS, RUNTIME } from './functions';
-import { remediationStatements } from './iam';
+import { remediationStatements, sweepStatement } from './iam';
 import { cloudTrailPatterns, customActionPattern, findingsPattern, findingsV2Pattern } from './patterns';
 import { workerRoleName, type HubSettings } from './settings';
 
@@ -88,7 +90,7 @@ export function hubStack(settings: HubSettings) {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
       managedPolicies: [ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaBasicExecutionRole')],
     });
-    new Policy(stack, 'RemediationPolicy', { roles: [workerRole], statements: remediationStatements() });
+    new Policy(stack, 'RemediationPolicy', { roles: [workerRole], statements: [...remediationStatements(), sweepStatement()] });
     const allow = (actions: string[], resources: string[]) => new PolicyStatement({ actions, resources });
     for (const s of [
       allow(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query'], [history.tableArn, `${history.tableArn}/index/*`]),
@@ -111,11 +113,19 @@ export function hubStack(settings: HubSettings) {
     const router = new SstFunction(stack, 'Router', {
       ...common,
       ...FUNCTIONS.router,
-      environment: { ...retries, [ENV.configParameter]: parameter.parameterName, [ENV.workQueueUrl]: work.queueUrl },
+      environment: {
+        ...retries,
+        [ENV.configParameter]: parameter.parameterName,
+        [ENV.workQueueUrl]: work.queueUrl,
+        // The sweep: the hub's account and every member, in each sweep region.
+        [ENV.sweepAccounts]: [Aws.ACCOUNT_ID, ...settings.memberAccountIds].join(','),
+        [ENV.sweepRegions]: (settings.sweepRegions ?? [stack.region]).join(','),
+      },
     });
     const engineEnv = {
       ...retries,
       [ENV.configParameter]: parameter.parameterName,
+      [ENV.workQueueUrl]: work.queueUrl,
       [ENV.historyTable]: history.tableName,
       [ENV.historyRetentionDays]: String(settings.historyRetentionDays),
       [ENV.lockSeconds]: String(Math.max(FUNCTIONS.worker.timeout, FUNCTIONS.runbook.timeout)),
@@ -130,7 +140,8 @@ export function hubStack(settings: HubSettings) {
 
     parameter.grantRead(router);
     work.grantSendMessages(router);
-    router.addToRolePolicy(allow(sweepPermissions(), ['*']));
+    // The worker queues each listed resource of a sweep (the router lists nothing).
+    work.grantSendMessages(workerRole);
     worker.addEventSource(new SqsEventSource(work, { batchSize: 10, reportBatchItemFailures: true }));
 
     // Event routing, built from the catalog.
@@ -155,7 +166,7 @@ export function hubStack(settings: HubSettings) {
       return arn;
     });
     new Rule(stack, 'CustomActions', { eventBus: bus, description: 'fixbridge: Security Hub custom actions', eventPattern: customActionPattern(actionArns), targets: toRouter });
-    new Rule(stack, 'DailySweep', { description: 'fixbridge: re-check every resource', schedule: Schedule.expression(settings.schedule), targets: toRouter });
+    new Rule(stack, 'DailySweep', { description: 'fixbridge: re-check every resource of the sweep accounts and regions', schedule: Schedule.expression(settings.schedule), targets: toRouter });
 
     if (settings.memberAccountIds.length) {
       new CfnEventBusPolicy(stack, 'MemberForwarding', {

@@ -1,13 +1,14 @@
 /**
- * A member account: the remediation role the hub worker assumes (same catalog permissions, external
- * id required), and rules forwarding the account's CloudTrail events to the hub's default bus.
+ * A member account: the remediation role the hub worker assumes (same catalog permissions and the
+ * sweep's list calls, external id required), and rules forwarding the account's CloudTrail events to
+ * the hub's default bus.
  */
 import { Aws } from 'aws-cdk-lib';
 import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { EventBus as EventBusTarget } from 'aws-cdk-lib/aws-events-targets';
 import { AccountPrincipal, Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { StackContext } from 'sst/constructs';
-import { remediationStatements } from './iam';
+import { remediationStatements, sweepStatement } from './iam';
 import { cloudTrailPatterns } from './patterns';
 import { workerRoleName, type MemberSettings } from './settings';
 
@@ -23,7 +24,7 @@ export function memberStack(settings: MemberSettings) {
         ArnEquals: { 'aws:PrincipalArn': hubWorker },
       }),
     });
-    new Policy(stack, 'RemediationPolicy', { roles: [role], statements: remediationStatements() });
+    new Policy(stack, 'RemediationPolicy', { roles: [role], statements: [...remediationStatements(), sweepStatement()] });
 
     const hubBus = EventBus.fromEventBusArn(stack, 'HubBus', `arn:${Aws.PARTITION}:events:${settings.hubRegion}:${settings.hubAccountId}:event-bus/default`);
     const forwarder = new Role(stack, 'ForwarderRole', { assumedBy: new ServicePrincipal('events.amazonaws.com') });

@@ -33,7 +33,7 @@ export const RUNTIME = 'nodejs22.x' as const;
 
 export const FUNCTIONS = {
   router: { handler: 'packages/functions/src/router.handler', timeout: 120, memorySize: 512, description: 'fixbridge: events to work items on the FIFO work queue' },
-  worker: { handler: 'packages/functions/src/worker.handler', timeout: 300, memorySize: 512, description: 'fixbridge: runs the engine for each work item' },
+  worker: { handler: 'packages/functions/src/worker.handler', timeout: 300, memorySize: 512, description: 'fixbridge: runs the engine for each work item, and lists the sweep' },
   runbook: { handler: 'packages/functions/src/runbook.handler', timeout: 300, memorySize: 512, description: 'fixbridge: runbook requests by direct invocation' },
 } as const;
 

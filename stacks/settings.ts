@@ -4,11 +4,18 @@
  * account's events to the hub. Validated at synth time, so a bad setting never reaches AWS.
  */
 import { z } from 'zod';
-import { firstIssue, parseConfig, type EngineConfigInput } from '@fixbridge/core';
+import { firstIssue, parseConfig, REGION_RE, type EngineConfigInput } from '@fixbridge/core';
 import { DEFAULT_HISTORY_RETENTION_DAYS, DEFAULT_MEMBER_ROLE_NAME } from '@fixbridge/core/hub';
 
 const account = z.string().regex(/^\d{12}$/, 'expected a 12-digit AWS account id');
 const externalId = z.string().regex(/^[\w+=,.@:/-]{2,1224}$/, 'expected 2 to 1224 letters, digits or +=,.@:/- (set FIXBRIDGE_EXTERNAL_ID)');
+const region = z.string().regex(REGION_RE, 'expected an AWS region');
+const unique = <T>(xs: T[]) => new Set(xs).size === xs.length;
+/**
+ * The router passes the sweep's accounts to the workers in its environment (Lambda's 4 KB for all
+ * variables), and the default bus policy names every member: both stay well inside their limits.
+ */
+export const MAX_MEMBER_ACCOUNTS = 200;
 const roleName = z.string().regex(/^[\w+=,.@-]{1,64}$/, 'expected an IAM role name').default(DEFAULT_MEMBER_ROLE_NAME);
 
 export const HubSettingsSchema = z
@@ -19,11 +26,17 @@ export const HubSettingsSchema = z
     /** The external id the worker presents to member roles. */
     externalId,
     memberRoleName: roleName,
-    /** Accounts allowed to forward events to this hub's default bus. */
-    memberAccountIds: z.array(account).default([]),
+    /** Accounts allowed to forward events to this hub's default bus, and swept daily (with the hub's). */
+    memberAccountIds: z
+      .array(account)
+      .max(MAX_MEMBER_ACCOUNTS, `at most ${MAX_MEMBER_ACCOUNTS} member accounts`)
+      .refine(unique, 'lists an account twice')
+      .default([]),
+    /** Regions the daily sweep lists in every account (default: the hub's region). */
+    sweepRegions: z.array(region).min(1, 'name at least one region').refine(unique, 'lists a region twice').optional(),
     /** Email addresses subscribed to the notification topic. */
     notificationEmails: z.array(z.email()).default([]),
-    /** When the daily sweep re-checks every resource (EventBridge schedule expression). */
+    /** When the daily sweep re-checks every resource of the sweep's accounts and regions (EventBridge schedule expression). */
     schedule: z.string().regex(/^(cron|rate)\(.+\)$/, 'expected cron(...) or rate(...)').default('cron(0 5 * * ? *)'),
     /** Deliveries of one work item before it goes to the dead-letter queue. */
     maxReceiveCount: z.number().int().min(1).max(1000).default(5),
@@ -35,7 +48,7 @@ export const MemberSettingsSchema = z
   .object({
     kind: z.literal('member'),
     hubAccountId: account,
-    hubRegion: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region'),
+    hubRegion: region,
     /** The hub's stage name (it names the hub's worker role). */
     hubStage: z.string().min(1),
     externalId,

@@ -4,8 +4,7 @@
  */
 import '../support/quiet-lambda';
 import { beforeAll, expect, it } from 'vitest';
-import { ClientPool, remediationsForType } from '@fixbridge/core';
-import { sweepItems } from '@fixbridge/core/hub';
+import { catalogKinds } from '@fixbridge/core';
 import { createRouter } from '../../packages/functions/src/router';
 import { routerRuntime } from '../../packages/functions/src/runtime';
 import { createQueue, REGION, uniqueName } from '../support/aws';
@@ -39,13 +38,25 @@ onEmulator('deployed engine', () => {
     expect(new Set(messages.map((m) => m.Attributes?.MessageDeduplicationId)).size).toBe(messages.length);
   });
 
-  it('answers the daily schedule with a sweep of every resource the catalog remediates', async () => {
-    const q = await createQueue(uniqueName('sweep'));
-    const items = await sweepItems(new ClientPool().get(REGION), 'sched-1');
-    expect(items.filter((i) => i.resourceArn === q.arn).map((i) => i.remediation?.id)).toEqual(remediationsForType('sqs-queue').map((r) => r.id));
-    const scheduled = { version: '0', id: uniqueName('sched'), 'detail-type': 'Scheduled Event', source: 'aws.events', account: '123456789012', time: '2026-11-02T05:00:00Z', region: REGION, resources: [], detail: {} };
+  it('answers the daily schedule with one listing message per account, region and kind (the workers list)', async () => {
     const sweep = await createHub({});
-    expect((await createRouter(() => routerRuntime(sweep.env))(scheduled, lambdaContext())).queued).toBeGreaterThanOrEqual(items.length);
+    const accounts = ['123456789012', '444455556666'];
+    const regions = ['ap-southeast-2', 'sa-east-1'];
+    const env = { ...sweep.env, FIXBRIDGE_SWEEP_ACCOUNTS: `${accounts.join(',')},123456789012`, FIXBRIDGE_SWEEP_REGIONS: regions.join(',') };
+    const scheduled = { version: '0', id: uniqueName('sched'), 'detail-type': 'Scheduled Event', source: 'aws.events', account: '123456789012', time: '2026-11-02T05:00:00Z', region: REGION, resources: [], detail: {} };
+    const listings = accounts.length * regions.length * catalogKinds().length;
+    expect(await createRouter(() => routerRuntime(env))(scheduled, lambdaContext())).toEqual({ queued: listings, skipped: 0 });
+
+    const messages = await receiveAll(sweep.work.url, listings);
+    expect(messages).toHaveLength(listings);
+    const bodies = messages.map((m) => JSON.parse(m.Body!) as Record<string, unknown>);
+    expect(new Set(bodies.map((b) => `${b.accountId} ${b.region} ${b.resourceType}`))).toEqual(
+      new Set(accounts.flatMap((a) => regions.flatMap((r) => catalogKinds().map((k) => `${a} ${r} ${k.type}`)))),
+    );
+    expect(bodies.every((b) => b.type === 'list' && b.partition === 'aws')).toBe(true);
+    expect(bodies[0]!.trigger).toEqual({ kind: 'sweep', eventId: scheduled.id, eventName: 'Scheduled Event' });
+    expect(new Set(messages.map((m) => m.Attributes?.MessageGroupId)).size).toBe(listings);
+    await expect(routerRuntime({ ...env, FIXBRIDGE_SWEEP_REGIONS: 'atlantis' })).rejects.toThrow(/environment: FIXBRIDGE_SWEEP_REGIONS.*expected comma-separated AWS regions/);
   });
 
   it('rejects an event it does not understand without retrying it', async () => {

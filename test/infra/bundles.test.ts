@@ -1,6 +1,7 @@
 /**
  * The Lambda bundles as `sst deploy` builds them (esbuild, the stack's own options): what each one
- * carries. The router calls SQS only, so it must not ship the clients the engine's outputs use; no
+ * carries. The router calls SQS only (it queues a sweep's listings; the workers list), so it must
+ * not ship the clients the engine's outputs use, nor STS for member roles; no
  * bundle ships zod's other locales or the CloudWatch client pinned for the emulator.
  */
 import { join } from 'node:path';
@@ -41,6 +42,13 @@ describe('Lambda bundles', () => {
     const router = packagesIn('router');
     for (const pkg of ['@aws-sdk/client-securityhub', '@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb', '@aws-sdk/client-eventbridge']) expect(router).not.toContain(pkg);
     expect(packagesIn('worker')).toContain('@aws-sdk/client-securityhub');
+  });
+
+  it('the router lists nothing: no STS client, no member access, no deliveries (the workers list the sweep)', () => {
+    expect(packagesIn('router')).not.toContain('@aws-sdk/client-sts');
+    const hub = inputs.router!.filter((p) => p.includes('packages/core/src/hub/')).map((p) => p.split('/').pop());
+    for (const file of ['member.ts', 'deliver.ts', 'history.ts']) expect(hub).not.toContain(file);
+    expect(packagesIn('worker')).toContain('@aws-sdk/client-sts');
   });
 
   it('only the worker writes back to Security Hub', () => {

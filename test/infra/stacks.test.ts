@@ -198,15 +198,36 @@ describe('hub stack', () => {
   it("grants the worker exactly the catalog's actions for remediation, and no wildcard action anywhere", () => {
     const role = logicalIdOf(hub, 'AWS::IAM::Role', /^WorkerRole/);
     hub.hasResourceProperties('AWS::IAM::Role', { RoleName: workerRoleName('dev', 'us-east-1') });
-    expect(roleActions(hub, role, /^RemediationPolicy/)).toEqual(catalogPermissions());
+    expect(roleActions(hub, role, /^RemediationPolicy/)).toEqual([...catalogPermissions(), ...sweepPermissions()].sort());
     const all = roleActions(hub, role);
     expect(all.filter((a) => a === '*' || a.endsWith(':*'))).toEqual([]);
     expect(all).toEqual(expect.arrayContaining(['securityhub:BatchUpdateFindings', 'events:PutEvents', 'sns:Publish', 'sts:AssumeRole', 'dynamodb:PutItem']));
     // The write-back sends BatchUpdateFindings (ASFF) and BatchUpdateFindingsV2 (OCSF): each is its own IAM action.
     expect(all).toEqual(expect.arrayContaining(['securityhub:BatchUpdateFindings', 'securityhub:BatchUpdateFindingsV2']));
-    const router = logicalIdOf(hub, 'AWS::IAM::Role', /^RouterServiceRole/);
-    expect(roleActions(hub, router)).toEqual(expect.arrayContaining(['sqs:SendMessage', ...sweepPermissions()]));
-    expect(roleActions(hub, router).filter((a) => catalogPermissions().includes(a) && !sweepPermissions().includes(a) && !a.startsWith('sqs:Get'))).toEqual([]);
+  });
+
+  it('lets the worker list for the sweep and queue what it listed; the router only queues', () => {
+    const work = logicalIdOf(hub, 'AWS::SQS::Queue', /^Work(?!DeadLetters)/);
+    const statementsOf = (roleId: string) =>
+      resources(hub, 'AWS::IAM::Policy')
+        .filter(([, p]) => p.Properties.Roles.some((r: { Ref?: string }) => r.Ref === roleId))
+        .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown; Sid?: string }[]);
+    const worker = logicalIdOf(hub, 'AWS::IAM::Role', /^WorkerRole/);
+    const sends = statementsOf(worker).filter((s) => [s.Action].flat().includes('sqs:SendMessage'));
+    expect(sends.map((s) => s.Resource)).toEqual([{ 'Fn::GetAtt': [work, 'Arn'] }]);
+    expect(statementsOf(worker).find((s) => s.Sid === 'Sweep')).toMatchObject({ Action: sweepPermissions(), Resource: '*' });
+
+    const router = roleActions(hub, logicalIdOf(hub, 'AWS::IAM::Role', /^RouterServiceRole/));
+    expect(router).toContain('sqs:SendMessage');
+    expect(router.filter((a) => sweepPermissions().includes(a))).toEqual([]);
+    expect(router.filter((a) => catalogPermissions().includes(a) && !a.startsWith('sqs:Get'))).toEqual([]);
+  });
+
+  it("tells the router the sweep: the hub's account in the hub's region by default", () => {
+    const router = logicalIdOf(hub, 'AWS::Lambda::Function', /^Router/);
+    const env = (resources(hub, 'AWS::Lambda::Function').find(([k]) => k === router)![1].Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(env.FIXBRIDGE_SWEEP_ACCOUNTS).toEqual({ Ref: 'AWS::AccountId' });
+    expect(env.FIXBRIDGE_SWEEP_REGIONS).toBe('us-east-1');
   });
 
   it('stores the stage engine config in SSM and wires the history table for history and idempotency', () => {
@@ -228,6 +249,22 @@ describe('hub with a custom exempt tag', () => {
     expect(resources(hub, 'AWS::SQS::Queue')).toHaveLength(2);
     expect(untagged(hub, 'acme:leave-alone')).toEqual([]);
     expect(untagged(hub, DEFAULT_EXEMPT_TAG_KEY)).toHaveLength(3);
+  });
+});
+
+describe('hub with member accounts and sweep regions', () => {
+  it('sweeps the hub account and every member, in every sweep region, and lets the members forward events', async () => {
+    const settings = parseStageSettings('org', { kind: 'hub', externalId: 'fixbridge-org', memberAccountIds: ['444455556666', '777788889999'], sweepRegions: ['us-east-1', 'eu-west-1'] }) as HubSettings;
+    const hub = (await synthStage('org', { hub: settings }))[0]!.template;
+    const router = resources(hub, 'AWS::Lambda::Function').find(([k]) => /^Router/.test(k))![1];
+    expect(router.Properties.Environment.Variables).toMatchObject({
+      FIXBRIDGE_SWEEP_ACCOUNTS: { 'Fn::Join': ['', [{ Ref: 'AWS::AccountId' }, ',444455556666,777788889999']] },
+      FIXBRIDGE_SWEEP_REGIONS: 'us-east-1,eu-west-1',
+    });
+    const [[, busPolicy]] = resources(hub, 'AWS::Events::EventBusPolicy') as [[string, Resource]];
+    const principals = JSON.stringify(busPolicy.Properties.Statement.Principal.AWS);
+    expect(principals).toContain(':iam::444455556666:root');
+    expect(principals).toContain(':iam::777788889999:root');
   });
 });
 
@@ -253,7 +290,7 @@ describe('member stack', () => {
         ],
       },
     });
-    expect(roleActions(member, role)).toEqual(catalogPermissions());
+    expect(roleActions(member, role)).toEqual([...catalogPermissions(), ...sweepPermissions()].sort());
   });
 
   it("forwards the routed CloudTrail events to the hub's default bus", () => {

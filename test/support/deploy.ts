@@ -4,9 +4,9 @@
  * Lambda plumbing (SQS events, context), and changes applied and recorded as the worker does them.
  */
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { PutRuleCommand, EventBridgeClient, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
+import { CreateEventBusCommand, PutRuleCommand, EventBridgeClient, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
-import { CreateQueueCommand, ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { Context, SQSEvent } from 'aws-lambda';
 import { expect } from 'vitest';
@@ -54,9 +54,13 @@ export async function createHub(engine: EngineConfigInput) {
   const topicCapture = await queueWithArn(`${id}-notes`);
   const topicArn = (await seedClients().sns.send(new CreateTopicCommand({ Name: `${id}-notes` }))).TopicArn!;
   await seedClients().sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: topicCapture.arn, Attributes: { RawMessageDelivery: 'true' } }));
+  // A bus of the hub's own (the stack uses the default bus): the emulator matches every event against
+  // every rule of its bus, one rule at a time, and hubs sharing the default bus would slow each other.
   const events = new EventBridgeClient({ region: REGION });
-  await events.send(new PutRuleCommand({ Name: `${id}-results`, EventPattern: JSON.stringify({ source: ['fixbridge'] }) }));
-  await events.send(new PutTargetsCommand({ Rule: `${id}-results`, Targets: [{ Id: 'capture', Arn: busCapture.arn }] }));
+  const eventBus = `${id}-events`;
+  await events.send(new CreateEventBusCommand({ Name: eventBus }));
+  await events.send(new PutRuleCommand({ Name: `${id}-results`, EventBusName: eventBus, EventPattern: JSON.stringify({ source: ['fixbridge'] }) }));
+  await events.send(new PutTargetsCommand({ Rule: `${id}-results`, EventBusName: eventBus, Targets: [{ Id: 'capture', Arn: busCapture.arn }] }));
   const table = await createHistoryTable();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -64,12 +68,14 @@ export async function createHub(engine: EngineConfigInput) {
     [ENV.workQueueUrl]: work.url,
     [ENV.historyTable]: table,
     [ENV.topicArn]: topicArn,
-    [ENV.eventBus]: 'default',
+    [ENV.eventBus]: eventBus,
     [ENV.hubAccountId]: ACCOUNT,
     [ENV.memberRoleName]: 'fixbridge-remediation',
     [ENV.externalId]: 'test-external-id',
+    [ENV.sweepAccounts]: ACCOUNT,
+    [ENV.sweepRegions]: REGION,
   };
-  return { env, table, work, busCapture, topicCapture, topicArn, parameter };
+  return { env, table, work, eventBus, busCapture, topicCapture, topicArn, parameter };
 }
 
 export async function receiveAll(queueUrl: string, expected = 1, attempts = 10): Promise<Message[]> {
@@ -79,6 +85,22 @@ export async function receiveAll(queueUrl: string, expected = 1, attempts = 10):
     out.push(...(r.Messages ?? []));
   }
   return out;
+}
+
+/**
+ * Every message on a queue now, each deleted once taken (as Lambda deletes what its function
+ * processed, so a FIFO group is not held by a message already handled). The emulator delivers bus
+ * events and notifications to their capture queues before the call that sent them returns.
+ */
+export async function takeAll(queueUrl: string): Promise<Message[]> {
+  const out: Message[] = [];
+  for (;;) {
+    const r = await seedClients().sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, MessageSystemAttributeNames: ['All'], AttributeNames: ['All'] }));
+    const got = r.Messages ?? [];
+    if (!got.length) return out;
+    await seedClients().sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: got.map((m, n) => ({ Id: String(n), ReceiptHandle: m.ReceiptHandle! })) }));
+    out.push(...got);
+  }
 }
 
 /** An SQS event as Lambda delivers it, from messages received off the work queue. */

@@ -3,7 +3,7 @@
  * these names; a missing or malformed value stops the function at cold start with a clear error.
  */
 import { z } from 'zod';
-import { firstIssue, InputError } from '@fixbridge/core';
+import { firstIssue, InputError, REGION_RE } from '@fixbridge/core';
 import { DEFAULT_HISTORY_RETENTION_DAYS, DEFAULT_LOCK_SECONDS } from '@fixbridge/core/hub';
 
 export const ENV = {
@@ -17,15 +17,32 @@ export const ENV = {
   hubAccountId: 'FIXBRIDGE_HUB_ACCOUNT_ID',
   memberRoleName: 'FIXBRIDGE_MEMBER_ROLE_NAME',
   externalId: 'FIXBRIDGE_EXTERNAL_ID',
+  sweepAccounts: 'FIXBRIDGE_SWEEP_ACCOUNTS',
+  sweepRegions: 'FIXBRIDGE_SWEEP_REGIONS',
 } as const;
 
 const text = z.string().min(1, 'must be set');
 const positiveInt = z.coerce.number().int().positive();
 
-export const RouterEnvSchema = z.object({ [ENV.configParameter]: text, [ENV.workQueueUrl]: z.url() });
+/** A comma-separated list, each item matching `re`, at least one. */
+const list = (re: RegExp, what: string) =>
+  z
+    .string()
+    .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(re, `expected comma-separated ${what}`)).min(1, `must name at least one ${what.replace(/s$/, '')}`));
+
+export const RouterEnvSchema = z.object({
+  [ENV.configParameter]: text,
+  [ENV.workQueueUrl]: z.url(),
+  /** The accounts the daily sweep lists (the hub's and the members'), and the regions, in each. */
+  [ENV.sweepAccounts]: list(/^\d{12}$/, '12-digit account ids'),
+  [ENV.sweepRegions]: list(REGION_RE, 'AWS regions'),
+});
 
 export const EngineEnvSchema = z.object({
   [ENV.configParameter]: text,
+  /** The worker queues a sweep listing's resources here. */
+  [ENV.workQueueUrl]: z.url(),
   [ENV.historyTable]: text,
   [ENV.historyRetentionDays]: positiveInt.default(DEFAULT_HISTORY_RETENTION_DAYS),
   [ENV.lockSeconds]: positiveInt.default(DEFAULT_LOCK_SECONDS),

@@ -1,46 +1,37 @@
 /**
  * Router: an EventBridge event (CloudTrail call, Security Hub finding or custom action, the daily
- * schedule) → work items → the FIFO work queue. Skips are logged and dropped here, so only work
- * reaches the worker. Each resource is a message group: edits to one resource run in order.
+ * schedule) → messages on the FIFO work queue. Skips are logged and dropped here, so only work
+ * reaches the worker. Each resource is a message group: edits to one resource run in order. The
+ * schedule lists nothing here: it becomes one listing message per account, region and resource kind
+ * of the sweep, which workers list in parallel (`@fixbridge/core/hub` sweep).
  */
-import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { InputError, parseEvent, route, type WorkItem } from '@fixbridge/core';
-import { deduplicationId, isScheduledEvent, messageGroupId, sweepItems, toWorkMessage } from '@fixbridge/core/hub';
+import { isScheduledEvent, listEntry, listMessages, sendAll, workEntry, type QueueEntry } from '@fixbridge/core/hub';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { coldStart, logger, metrics, withObservability } from './observability';
 import { routerRuntime, type RouterRuntime } from './runtime';
 
 export interface RouterResponse {
+  /** Messages queued: work items, or for the schedule the sweep's listings. */
   queued: number;
   skipped: number;
   /** Why the event was not understood (it is not retried: it would fail the same way). */
   rejected?: string;
 }
 
-async function send(rt: RouterRuntime, items: WorkItem[]): Promise<void> {
-  for (let i = 0; i < items.length; i += 10) {
-    const batch = items.slice(i, i + 10);
-    const out = await rt.sqs.send(
-      new SendMessageBatchCommand({
-        QueueUrl: rt.queueUrl,
-        Entries: batch.map((item, n) => ({
-          Id: String(n),
-          MessageBody: JSON.stringify(toWorkMessage(item)),
-          MessageGroupId: messageGroupId(item.ref!),
-          MessageDeduplicationId: deduplicationId(item),
-        })),
-      }),
-    );
-    if (out.Failed?.length) throw new Error(`the work queue refused ${out.Failed.length} message(s): ${out.Failed.map((f) => `${f.Code} ${f.Message}`).join('; ')}`);
-  }
-}
-
 export function createRouter(load: () => Promise<RouterRuntime>) {
   return withObservability(async (event: unknown): Promise<RouterResponse> => {
     const rt = await load();
+    if (isScheduledEvent(event)) {
+      const listings = listMessages(rt.sweep, event.id);
+      await sendAll(rt.sqs, rt.queueUrl, listings.map(listEntry));
+      logger.info('sweep queued', { listings: listings.length, accounts: rt.sweep.accountIds, regions: rt.sweep.regions });
+      metrics.addMetric('listingsQueued', MetricUnit.Count, listings.length);
+      return { queued: listings.length, skipped: 0 };
+    }
     let items: WorkItem[];
     try {
-      items = isScheduledEvent(event) ? await sweepItems(rt.clients, event.id) : route(parseEvent(event), rt.config);
+      items = route(parseEvent(event), rt.config);
     } catch (err) {
       if (!(err instanceof InputError)) throw err;
       logger.error('event rejected', { reason: err.message });
@@ -49,7 +40,8 @@ export function createRouter(load: () => Promise<RouterRuntime>) {
     }
     const work = items.filter((i) => !i.skip && i.remediation && i.ref);
     for (const i of items) if (!work.includes(i)) logger.info('skipped', { remediation: i.remediation?.id ?? null, resourceArn: i.resourceArn, reason: i.skip });
-    await send(rt, work);
+    const entries: QueueEntry[] = work.map((i) => workEntry(i));
+    await sendAll(rt.sqs, rt.queueUrl, entries);
     metrics.addMetric('queued', MetricUnit.Count, work.length);
     return { queued: work.length, skipped: items.length - work.length };
   });

@@ -6,7 +6,8 @@
  */
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { clientConfig, createClients, describeError, InputError, parseConfig, type Clients, type EngineConfig } from '@fixbridge/core';
+import { clientConfig, describeError, InputError, parseConfig, type EngineConfig } from '@fixbridge/core';
+import type { SweepTargets } from '@fixbridge/core/hub';
 import { ENV, readEnv, RouterEnvSchema } from './env';
 
 export async function loadConfig(parameter: string, ssm = new SSMClient(clientConfig(process.env.AWS_REGION))): Promise<EngineConfig> {
@@ -29,8 +30,8 @@ export interface RouterRuntime {
   config: EngineConfig;
   queueUrl: string;
   sqs: SQSClient;
-  /** Clients of the function's own account and region (for the sweep). */
-  clients: Clients;
+  /** What the daily sweep lists (the workers list it; the router only queues the listings). */
+  sweep: SweepTargets;
 }
 
 export async function routerRuntime(env: NodeJS.ProcessEnv = process.env): Promise<RouterRuntime> {
@@ -39,7 +40,7 @@ export async function routerRuntime(env: NodeJS.ProcessEnv = process.env): Promi
     config: await loadConfig(e[ENV.configParameter]),
     queueUrl: e[ENV.workQueueUrl],
     sqs: new SQSClient(clientConfig(env.AWS_REGION)),
-    clients: createClients({ region: env.AWS_REGION ?? 'us-east-1' }),
+    sweep: { accountIds: e[ENV.sweepAccounts], regions: e[ENV.sweepRegions] },
   };
 }
 

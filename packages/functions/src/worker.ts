@@ -1,5 +1,8 @@
 /**
- * Worker: runs the engine for each work item of an SQS FIFO batch, records and reports the result.
+ * Worker: runs the engine for each work message of an SQS FIFO batch (one work item, or several
+ * remediations of one resource), records and reports each result. A sweep's listing message
+ * (`type: 'list'`) is handled by listing that kind in its account and region and queueing one work
+ * message per resource (`runListing`); a listing that fails for good is reported, not retried.
  * A message that throws is reported as a batch item failure (SQS redelivers it, then dead-letters
  * it); Powertools' FIFO processor fails the later messages of the same group in the batch too
  * (`skipGroupOnError`), so a resource's edits stay in order while other groups go on. A `failed`
@@ -9,7 +12,7 @@ import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambd
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { clientConfig } from '@fixbridge/core';
-import { deliver, fromWorkMessage, securityHubWriteBack, type HubDeps } from '@fixbridge/core/hub';
+import { deliverAll, fromWorkMessage, listMessageOf, runListing, securityHubWriteBack, type HubDeps, type ListMessage } from '@fixbridge/core/hub';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { coldStart, countResult, logger, metrics, withObservability } from './observability';
 import { engineRuntime, type EngineRuntime } from './engine-runtime';
@@ -32,11 +35,27 @@ export function createWorker(load: () => Promise<EngineRuntime>) {
     }
     const deps: HubDeps = { ...rt.deps, outputs: [writeBack, ...(rt.deps.outputs ?? [])] };
     const processor = new SqsFifoPartialProcessorAsync();
+    const work = async (body: string) => {
+      for (const d of await deliverAll(fromWorkMessage(body), deps)) {
+        countResult(d.result);
+        if (d.unchanged) metrics.addMetric('unchanged', MetricUnit.Count, 1);
+        logger.info('result', { ...d.result, changes: d.result.changes.length, changeId: d.changeId, duplicate: d.duplicate, unchanged: d.unchanged ?? false });
+      }
+    };
+    const list = async (m: ListMessage) => {
+      const where = { accountId: m.accountId, region: m.region, resourceType: m.resourceType };
+      const out = await runListing(m, rt.listing);
+      for (const i of out.skipped) logger.info('skipped', { remediation: null, resourceArn: i.resourceArn, reason: i.skip });
+      if (out.failure) {
+        logger.error('listing failed', { ...where, queued: out.queued, error: out.failure.error });
+        metrics.addMetric('listingFailed', MetricUnit.Count, 1);
+      } else logger.info('listed', { ...where, queued: out.queued, skipped: out.skipped.length });
+      metrics.addMetric('queued', MetricUnit.Count, out.queued);
+    };
     const record = async (r: SQSRecord) => {
       try {
-        const d = await deliver(fromWorkMessage(r.body), deps);
-        countResult(d.result);
-        logger.info('result', { ...d.result, changes: d.result.changes.length, changeId: d.changeId, duplicate: d.duplicate });
+        const listing = listMessageOf(r.body);
+        await (listing ? list(listing) : work(r.body));
       } catch (err) {
         logger.error('work item failed', { messageId: r.messageId, error: (err as Error)?.message ?? String(err) });
         throw err;

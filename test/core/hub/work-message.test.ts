@@ -1,6 +1,7 @@
 /** Work messages: the work item on the FIFO work queue, its idempotency keys and its message group. */
 import { expect, it } from 'vitest';
-import { changeIdFor, deduplicationId, fromWorkMessage, idempotencyKey, messageGroupId, toWorkMessage } from '@fixbridge/core/hub';
+import { remediationsForType } from '@fixbridge/core';
+import { changeIdFor, deduplicationId, fromWorkMessage, idempotencyKey, messageGroupId, toWorkMessage, workEntry } from '@fixbridge/core/hub';
 import { workItem as item } from '../../support/hub';
 import { offline } from '../../support/projects';
 import { QUEUE_ARN as ARN } from '../../support/states';
@@ -8,14 +9,32 @@ import { QUEUE_ARN as ARN } from '../../support/states';
 offline('work messages', () => {
   it('round-trip an OCSF finding’s trigger (its V2 write-back format)', () => {
     const i = { ...item('e-1'), trigger: { ...item('e-1').trigger, findingFormat: 'ocsf' as const } };
-    expect(fromWorkMessage(JSON.stringify(toWorkMessage(i))).trigger).toEqual(i.trigger);
+    expect(fromWorkMessage(JSON.stringify(toWorkMessage(i)))[0]!.trigger).toEqual(i.trigger);
   });
 
   it('round-trip a work item through JSON, keeping the trigger and modes', () => {
     const i = { ...item('e-1'), forcedMode: 'dry-run' as const };
-    const back = fromWorkMessage(JSON.stringify(toWorkMessage(i)));
+    const [back, ...more] = fromWorkMessage(JSON.stringify(toWorkMessage(i)));
+    expect(more).toEqual([]);
     expect(back).toMatchObject({ resourceArn: ARN, trigger: i.trigger, forcedMode: 'dry-run' });
-    expect(back.remediation?.id).toBe('sqs-require-tls');
+    expect(back!.remediation?.id).toBe('sqs-require-tls');
+  });
+
+  it('carry every remediation of one resource in one message, each with its own keys', () => {
+    const ids = remediationsForType('sqs-queue').map((r) => r.id);
+    const items = ids.map((id) => item('sweep-1', ARN, id));
+    const message = toWorkMessage(...items);
+    expect(message.remediation).toEqual(ids);
+    const back = fromWorkMessage(JSON.stringify(message));
+    expect(back.map((i) => i.remediation?.id)).toEqual(ids);
+    expect(back.map(idempotencyKey)).toEqual(items.map(idempotencyKey));
+    const entry = workEntry(...items);
+    expect(entry.groupId).toBe(ARN);
+    expect(entry.deduplicationId).toMatch(/^[0-9a-f]{64}$/);
+    expect(entry.deduplicationId).not.toBe(workEntry(...items.slice(1)).deduplicationId);
+    expect(workEntry(items[0]!).deduplicationId).toBe(idempotencyKey(items[0]!));
+    expect(() => toWorkMessage(items[0]!, item('sweep-1', `${ARN}-2`, ids[1]))).toThrow(/one resource/);
+    expect(() => toWorkMessage(items[0]!, items[0]!)).toThrow(/each remediation once/);
   });
 
   it('reject malformed messages with the field', () => {

@@ -1,8 +1,10 @@
 /**
- * The history table: one row per notable result (before/after of every change, trigger, time), and
- * one row per delivery for idempotency. Single-table design: `pk` is `change#<id>` or
- * `delivery#<key>`; the `byResource` index (resourceArn, time) lists a resource's changes; rows
- * expire through the `expiresAt` TTL attribute.
+ * The history table: one row per notable result (before/after of every change, trigger, time), one
+ * row per delivery for idempotency, and one row per resource and remediation holding the fingerprint
+ * of its latest result (so a sweep that finds the same again reports nothing). Single-table design:
+ * `pk` is `change#<id>`, `delivery#<key>` or `latest#<resource key>#<remediation>`; the `byResource`
+ * index (resourceArn, time) lists a resource's changes (only change rows carry those attributes);
+ * rows expire through the `expiresAt` TTL attribute.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -38,8 +40,23 @@ export function historyEntry(result: Result, changeId: string, trigger: Trigger,
 export interface RecordedDelivery {
   result: Result;
   changeId?: string | undefined;
-  /** Its history row, write-back, event and notification were all sent. */
+  /** Its history row, write-back, event and notification were all sent (or, unchanged, none was due). */
   reported: boolean;
+  /** A sweep result the same as the resource's latest: nothing was reported, by design. */
+  unchanged: boolean;
+}
+
+/** A resource's latest result of one remediation, as `recordLatest` keeps it. */
+export interface LatestResult {
+  /** The resource's key (`resourceKey`: one per resource, whatever ARN form named it). */
+  resource: string;
+  remediation: string;
+  /** Identifies the result: status, mode, reason and changes (`resultFingerprint`). */
+  fingerprint: string;
+  status: string;
+  /** The delivery that produced it (its idempotency key), when it has one. */
+  by?: string | undefined;
+  time: Date;
 }
 
 /** Another delivery of the same work is running right now; retry later. */
@@ -53,6 +70,10 @@ export interface HistoryStoreOptions {
   retentionDays?: number | undefined;
   /** A claim older than this is taken over (the worker that held it timed out). */
   lockSeconds?: number | undefined;
+}
+
+function latestKey(resource: string, remediation: string): string {
+  return `latest#${resource}#${remediation}`;
 }
 
 export class HistoryStore {
@@ -142,12 +163,42 @@ export class HistoryStore {
     }
     const item = (await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk }, ConsistentRead: true }))).Item;
     if (!item || item.state === 'running') throw new DeliveryInProgressError(`delivery ${key} is being processed by another worker`);
-    return { result: ResultSchema.parse(item.result), changeId: (item.changeId as string | null) ?? undefined, reported: item.state === 'reported' };
+    return { result: ResultSchema.parse(item.result), changeId: (item.changeId as string | null) ?? undefined, reported: item.state === 'reported', unchanged: item.unchanged === true };
   }
 
-  /** The engine ran: remember its result, so a redelivery reports it instead of applying again. */
-  async complete(key: string, result: Result, changeId: string | undefined): Promise<void> {
-    await this.setDelivery(key, 'SET #s = :s, #r = :r, changeId = :c', { ':s': 'done', ':r': result, ':c': changeId ?? null });
+  /**
+   * The engine ran: remember its result, so a redelivery reports it instead of applying again. An
+   * unchanged result is reported at once (there is nothing to send), and a redelivery sends nothing.
+   */
+  async complete(key: string, result: Result, changeId: string | undefined, unchanged = false): Promise<void> {
+    await this.setDelivery(key, 'SET #s = :s, #r = :r, changeId = :c, unchanged = :u', { ':s': unchanged ? 'reported' : 'done', ':r': result, ':c': changeId ?? null, ':u': unchanged });
+  }
+
+  /**
+   * Keep a result as the resource's latest of its remediation, unless it is the same as the latest
+   * (same fingerprint) recorded by another delivery: one conditional write, no read. True when it
+   * was recorded (it is new, or it changed); false when it is the same as before. A retry of the
+   * delivery that recorded it (same `by`) gets true again, so a worker that stopped between this
+   * write and `complete` loses no report.
+   */
+  async recordLatest(latest: LatestResult): Promise<boolean> {
+    const ttl = (this.opts.retentionDays ?? DEFAULT_HISTORY_RETENTION_DAYS) * 86_400;
+    const { resource, remediation, fingerprint, status, by, time } = latest;
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { pk: latestKey(resource, remediation), fingerprint, status, by: by ?? null, at: time.toISOString(), expiresAt: this.expiresAt(time.getTime(), ttl) },
+          ConditionExpression: `attribute_not_exists(pk) OR #f <> :f${by ? ' OR #by = :by' : ''}`,
+          ExpressionAttributeNames: { '#f': 'fingerprint', ...(by ? { '#by': 'by' } : {}) },
+          ExpressionAttributeValues: { ':f': fingerprint, ...(by ? { ':by': by } : {}) },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if ((err as Error).name === 'ConditionalCheckFailedException') return false;
+      throw err;
+    }
   }
 
   async markReported(key: string): Promise<void> {

@@ -6,6 +6,7 @@
 export * from './table';
 export * from './history';
 export * from './work-message';
+export * from './work-queue';
 export * from './member';
 export * from './outputs';
 export * from './security-hub';

@@ -18,12 +18,18 @@ export interface MemberAccessOptions {
   sts?: STSClient;
 }
 
+/** Where SDK clients are for: an account and region (a resource's, or a listing's). */
+export type AccountRegion = Pick<ResourceRef, 'partition' | 'accountId' | 'region'>;
+
 export function memberRoleArn(ref: Pick<ResourceRef, 'partition' | 'accountId'>, roleName = DEFAULT_MEMBER_ROLE_NAME): string {
   return `arn:${ref.partition}:iam::${ref.accountId}:role/${roleName}`;
 }
 
-/** An `EngineDeps.clientsFor` that assumes the member role for other accounts (credentials cached until 5 minutes before they expire). */
-export function memberClientsFor(opts: MemberAccessOptions): (ref: ResourceRef) => Promise<Clients> {
+/**
+ * An `EngineDeps.clientsFor` (and the sweep's, for listings) that assumes the member role for other
+ * accounts (credentials cached until 5 minutes before they expire).
+ */
+export function memberClientsFor(opts: MemberAccessOptions): (ref: AccountRegion) => Promise<Clients> {
   const pool = opts.pool ?? new ClientPool();
   const sts = opts.sts ?? new STSClient(clientConfig(process.env.AWS_REGION));
   const assumed = new Map<string, { expires: number; pool: ClientPool }>();

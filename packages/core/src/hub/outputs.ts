@@ -16,6 +16,11 @@ export interface Delivery {
   time: Date;
   /** True when an earlier delivery had already run this work (its recorded result is reused). */
   duplicate: boolean;
+  /**
+   * True for a sweep result that is the same as the resource's latest recorded result of the
+   * remediation: no history row, bus event, notification or write-back was sent for it.
+   */
+  unchanged?: boolean | undefined;
 }
 
 export type Output = (d: Delivery) => Promise<void>;

@@ -30,7 +30,7 @@ const IRREVERSIBLE: Record<string, string> = {
 };
 
 /** JSON text parsed, empty values as null, object keys sorted: values equal by meaning compare equal. */
-function canonical(v: unknown): string {
+export function canonical(v: unknown): string {
   let x = v === undefined || v === '' ? null : v;
   if (typeof x === 'string' && /^[[{]/.test(x.trim())) {
     try {

@@ -1,6 +1,8 @@
 /**
  * The work queue's message: a work item without its remediation object, so it survives JSON.
- * The router writes it, the worker turns it back into a work item.
+ * The router writes it, the worker turns it back into a work item. A message may name several
+ * remediations of one resource (a sweep queues each resource once): the worker runs them together,
+ * and they share one read of the resource.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
@@ -12,10 +14,12 @@ import { parseArn, resourceKey } from '../resources';
 import { ModeSchema } from '../results';
 import type { AnyRemediation } from '../remediations/types';
 import { TriggerSchema, type WorkItem } from '../routing';
+import type { QueueEntry } from './work-queue';
 
 export const WorkMessageSchema = z
   .object({
-    remediation: z.string().min(1),
+    /** The remediation's id, or the ids of several remediations of the resource, run in this order. */
+    remediation: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
     resourceArn: z.string().min(1),
     /** The kind's locator of the resource (an SQS queue URL), when the event or listing gave it. */
     hint: z.string().min(1).optional(),
@@ -26,20 +30,31 @@ export const WorkMessageSchema = z
   .strict();
 export type WorkMessage = z.infer<typeof WorkMessageSchema>;
 
-/** Only runnable items become messages: the router drops skips before sending. */
-export function toWorkMessage(item: WorkItem): WorkMessage {
-  if (item.skip || !item.remediation || !item.ref) throw new Error('a skipped work item is not sent to the work queue');
+/**
+ * Only runnable items become messages: the router drops skips before sending. Several items make one
+ * message when they are remediations of one resource with one trigger and the same modes.
+ */
+export function toWorkMessage(...items: WorkItem[]): WorkMessage {
+  const [item, ...more] = items;
+  if (!item) throw new Error('a work message needs a work item');
+  for (const i of items) if (i.skip || !i.remediation || !i.ref) throw new Error('a skipped work item is not sent to the work queue');
+  const ids = items.map((i) => i.remediation!.id);
+  const same = (i: WorkItem) =>
+    resourceKey(i.ref!) === resourceKey(item.ref!) && JSON.stringify(i.trigger) === JSON.stringify(item.trigger) && i.forcedMode === item.forcedMode && i.requestedMode === item.requestedMode;
+  if (!more.every(same)) throw new Error('one work message holds remediations of one resource, with one trigger and the same modes');
+  if (new Set(ids).size !== ids.length) throw new Error(`a work message names each remediation once (${ids.join(', ')})`);
   return {
-    remediation: item.remediation.id,
-    resourceArn: item.ref.arn,
-    ...(item.ref.hint ? { hint: item.ref.hint } : {}),
+    remediation: more.length ? ids : ids[0]!,
+    resourceArn: item.ref!.arn,
+    ...(item.ref!.hint ? { hint: item.ref!.hint } : {}),
     trigger: item.trigger,
     ...(item.forcedMode ? { forcedMode: item.forcedMode } : {}),
     ...(item.requestedMode ? { requestedMode: item.requestedMode } : {}),
   };
 }
 
-export function fromWorkMessage(body: string, catalog: readonly AnyRemediation[] = CATALOG): WorkItem {
+/** The work items of a message: one per remediation it names. */
+export function fromWorkMessage(body: string, catalog: readonly AnyRemediation[] = CATALOG): WorkItem[] {
   let raw: unknown;
   try {
     raw = JSON.parse(body);
@@ -49,17 +64,25 @@ export function fromWorkMessage(body: string, catalog: readonly AnyRemediation[]
   const parsed = WorkMessageSchema.safeParse(raw);
   if (!parsed.success) throw new InputError(`work message ${firstIssue(parsed.error)}`);
   const m = parsed.data;
-  const remediation = findRemediation(m.remediation, catalog);
-  if (!remediation) throw new InputError(`work message names unknown remediation "${m.remediation}"`);
+  const ids = [...new Set([m.remediation].flat())];
   const ref = { ...parseArn(m.resourceArn), ...(m.hint ? { hint: m.hint } : {}) };
-  return {
-    remediation,
-    resourceArn: ref.arn,
-    ref,
-    trigger: m.trigger,
-    ...(m.forcedMode ? { forcedMode: m.forcedMode } : {}),
-    ...(m.requestedMode ? { requestedMode: m.requestedMode } : {}),
-  };
+  return ids.map((id) => {
+    const remediation = findRemediation(id, catalog);
+    if (!remediation) throw new InputError(`work message names unknown remediation "${id}"`);
+    return {
+      remediation,
+      resourceArn: ref.arn,
+      ref,
+      trigger: m.trigger,
+      ...(m.forcedMode ? { forcedMode: m.forcedMode } : {}),
+      ...(m.requestedMode ? { requestedMode: m.requestedMode } : {}),
+    };
+  });
+}
+
+/** The work queue entry of one message (`toWorkMessage`): its body, its resource's group, its deduplication id. */
+export function workEntry(...items: WorkItem[]): QueueEntry {
+  return { body: JSON.stringify(toWorkMessage(...items)), groupId: messageGroupId(items[0]!.ref!), deduplicationId: deduplicationId(...items) };
 }
 
 function sha256(text: string): string {
@@ -81,9 +104,11 @@ export function idempotencyKey(item: WorkItem): string | undefined {
   return sha256(`${eventId}\n${finding}${item.remediation.id}\n${resourceKey(item.ref)}`);
 }
 
-/** The FIFO deduplication id (at most 128 characters): the idempotency key, or a hash of the message. */
-export function deduplicationId(item: WorkItem): string {
-  return idempotencyKey(item) ?? sha256(JSON.stringify(toWorkMessage(item)));
+/** The FIFO deduplication id (at most 128 characters): the idempotency key (of each item), or a hash of the message. */
+export function deduplicationId(...items: WorkItem[]): string {
+  const keys = items.map(idempotencyKey);
+  if (keys.length === 1 && keys[0]) return keys[0];
+  return keys.every(Boolean) ? sha256(keys.join('\n')) : sha256(JSON.stringify(toWorkMessage(...items)));
 }
 
 /** The FIFO message group: the resource's key (hashed when longer than SQS's 128 characters). */
