@@ -47,8 +47,10 @@ export async function createQueueIn(sqs: SQSClient, name: string, attributes: Re
 }
 
 /** Create many queues, `parallel` at a time. */
-export async function createQueuesIn(sqs: SQSClient, names: string[], attributes: (name: string) => Record<string, string> = () => ({}), parallel = 25): Promise<void> {
-  for (let i = 0; i < names.length; i += parallel) await Promise.all(names.slice(i, i + parallel).map((n) => createQueueIn(sqs, n, attributes(n))));
+export async function createQueuesIn(sqs: SQSClient, names: string[], attributes: (name: string) => Record<string, string> = () => ({}), parallel = 25): Promise<string[]> {
+  const urls: string[] = [];
+  for (let i = 0; i < names.length; i += parallel) urls.push(...(await Promise.all(names.slice(i, i + parallel).map((n) => createQueueIn(sqs, n, attributes(n))))));
+  return urls;
 }
 
 export async function attributesOf(sqs: SQSClient, url: string): Promise<Record<string, string>> {
