@@ -33,33 +33,27 @@ export function progressText(p: SweepProgress, elapsedMs: number): string {
 export function progressFor(io: Io, startedAt = Date.now()): Progress {
   const terminal = io.progressTerminal;
   if (terminal) {
-    const bar = new cliProgress.SingleBar(
+    // A MultiBar of one bar: its log() writes a line above the display and redraws it.
+    const display = new cliProgress.MultiBar(
       {
         stream: terminal,
         format: 'sweeping {bar} {value}/{total}{more} resources | {rate}/s | {eta_text}',
         hideCursor: true,
         clearOnComplete: true,
         fps: 5,
-        etaBuffer: 200,
       },
       cliProgress.Presets.shades_classic,
     );
-    bar.start(0, 0, { more: '+', rate: '0', eta_text: 'listing…' });
-    let last: SweepProgress = { listed: 0, done: 0, listingDone: false };
+    const bar = display.create(0, 0, { more: '+', rate: '0', eta_text: 'listing…' });
     return {
       update(p) {
-        last = p;
         const rate = rateOf(p.done, Date.now() - startedAt);
         const eta = p.listingDone ? `ETA ${duration(rate > 0 ? (p.listed - p.done) / rate : Infinity)}` : 'listing…';
         bar.setTotal(Math.max(p.listed, 1));
         bar.update(p.done, { more: p.listingDone ? '' : '+', rate: rate.toFixed(rate < 10 ? 1 : 0), eta_text: eta });
       },
-      note(text) {
-        // cli-progress redraws on its own line: clear it, write the note, draw again.
-        terminal.write('\r\u001b[K' + text + '\n');
-        bar.update(last.done);
-      },
-      stop: () => bar.stop(),
+      note: (text) => display.log(`${text}\n`),
+      stop: () => display.stop(),
     };
   }
   let lastLine = startedAt;
