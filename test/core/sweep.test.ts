@@ -7,7 +7,7 @@
 import { CreateAccountCommand, CreateOrganizationCommand, ListAccountsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { STSClient } from '@aws-sdk/client-sts';
 import { expect, it } from 'vitest';
-import { ClientPool, createClients, CATALOG, defaultConfig, defineKind, defineRemediation, InputError, sqsQueue, type Result, type ResourceKind } from '@fixbridge/core';
+import { ClientPool, createClients, CATALOG, defaultConfig, parseConfig, defineKind, defineRemediation, InputError, sqsQueue, type Result, type ResourceKind } from '@fixbridge/core';
 import { parseAccounts, parseRegions, sweep, sweepAccess, sweepScope, SweepSummarySchema, workItemsOf, sweepTrigger, type SweepAccess, type SweepBatch } from '@fixbridge/core/sweep';
 import { z } from 'zod';
 import { ACCOUNT, recordingPool, uniqueName } from '../support/aws';
@@ -245,6 +245,24 @@ onEmulator('sweep', () => {
     expect(accounts.length).toBeGreaterThan(1);
     const regions = await access.enabledRegions(ACCOUNT);
     expect(regions).toEqual(expect.arrayContaining(['us-east-1', 'eu-west-1', 'ap-south-1']));
+  });
+
+  it('reads no KMS key for a queue already encrypted with the configured key', async () => {
+    const region = 'eu-south-1'; // this test's alone: every queue here uses the configured key
+    const prefix = uniqueName('kms');
+    const sqs = sqsIn(region);
+    const dlqArn = queueArnIn(region, `${prefix}-dlq`);
+    await createQueueIn(sqs, `${prefix}-dlq`, { SqsManagedSseEnabled: 'false', KmsMasterKeyId: 'alias/queues' });
+    const url = await createQueueIn(sqs, `${prefix}-cmk`, { ...compliantAttributes(queueArnIn(region, `${prefix}-cmk`), dlqArn), SqsManagedSseEnabled: 'false', KmsMasterKeyId: 'alias/queues' });
+    const rec = recordingPool();
+    const batches: SweepBatch[] = [];
+    await sweep(
+      { scope: sweepScope({ services: 'sqs' }), accounts: { kind: 'self' }, regions: [region] },
+      { config: parseConfig({ remediations: { 'sqs-encrypt-at-rest': { kmsKeyId: 'alias/queues' } } }), access: await sweepAccess({ region: 'us-east-1', pool: rec.pool }), onResults: (b) => void batches.push(b) },
+    );
+    expect(rec.requests.filter((r) => r.input.QueueUrl === url).map((r) => r.command)).toEqual(['GetQueueAttributesCommand']);
+    expect(rec.calls.filter((c) => c === 'DescribeKeyCommand' || c === 'GetKeyPolicyCommand')).toEqual([]);
+    expect(batches.flatMap((b) => b.results).find((r) => r.resourceArn === queueArnIn(region, `${prefix}-cmk`) && r.remediation === 'sqs-encrypt-at-rest')).toMatchObject({ status: 'compliant' });
   });
 
   it('spends one GetQueueAttributes on a compliant queue in a dry-run sweep, 4 calls on an encryption fix, 5 on a policy fix', async () => {
