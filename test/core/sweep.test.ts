@@ -284,6 +284,10 @@ onEmulator('sweep', () => {
     // A plan needs the tags (is the queue exempt?), and nothing else.
     expect(callsTo(dry.requests, urls.unencrypted)).toEqual(['GetQueueAttributesCommand', 'ListQueueTagsCommand']);
     expect(dry.calls.filter((c) => c === 'ListQueuesCommand')).toHaveLength(1);
+    // A dead-letter queue: one look at whether it serves others, and no lookup of a DLQ of its own.
+    const dlqUrl = dry.requests.find((r) => r.command === 'ListDeadLetterSourceQueuesCommand' && String(r.input.QueueUrl).endsWith(`/${prefix}-dlq`))?.input.QueueUrl as string;
+    expect(callsTo(dry.requests, dlqUrl)).toEqual(['GetQueueAttributesCommand', 'ListQueueTagsCommand', 'ListDeadLetterSourceQueuesCommand']);
+    expect(dry.requests.filter((r) => r.command === 'GetQueueUrlCommand' && r.input.QueueName === `${prefix}-dlq-dlq`)).toEqual([]);
     // The listing gave every URL: no GetQueueUrl for any of them.
     expect(dry.requests.filter((r) => r.command === 'GetQueueUrlCommand' && [`${prefix}-ok`, `${prefix}-sse`, `${prefix}-tls`].includes(r.input.QueueName as string))).toEqual([]);
 
