@@ -16,8 +16,6 @@
  * Not exported from `@fixbridge/core` (the Lambda bundles must not carry the Organizations and EC2
  * clients): import it from `@fixbridge/core/sweep`.
  */
-import { DescribeRegionsCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { OrganizationsClient, paginateListAccounts } from '@aws-sdk/client-organizations';
 import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
@@ -165,6 +163,9 @@ export async function sweepAccess(opts: SweepAccessOptions): Promise<SweepAccess
     homeRegion: opts.region,
     clientsFor,
     async organizationAccounts() {
+      // Loaded only for --accounts org (and EC2 only for --regions all): the EC2 client alone costs
+      // about 115 MB of memory to load.
+      const { OrganizationsClient, paginateListAccounts } = await import('@aws-sdk/client-organizations');
       const home = pool.get(opts.region);
       const org = new OrganizationsClient({ ...clientConfig(opts.region), credentials: credentialsOf(home) });
       const ids: string[] = [];
@@ -174,6 +175,7 @@ export async function sweepAccess(opts: SweepAccessOptions): Promise<SweepAccess
       return ids;
     },
     async enabledRegions(accountId) {
+      const { DescribeRegionsCommand, EC2Client } = await import('@aws-sdk/client-ec2');
       const clients = await clientsFor(accountId, opts.region);
       const ec2 = new EC2Client({ ...clientConfig(opts.region), credentials: credentialsOf(clients) });
       // Without AllRegions, DescribeRegions lists only the regions enabled for the account.
