@@ -35,12 +35,13 @@ const rssMb = () => process.resourceUsage().maxRSS / 1024;
 async function sweepCase(args: string[]) {
   const counts = new Map<string, number>();
   let bytes = 0;
-  let tail = '';
+  let summaryText = '';
   const t0 = performance.now();
   const code = await main(['sweep', '--json', ...args], {
+    // Discarded as it comes, but for the summary, which is written in one piece at the end.
     stdout: (s) => {
       bytes += s.length;
-      tail = (tail + s).slice(-200_000);
+      if (s.includes('\n  "summary": ')) summaryText = s;
     },
     stderr: () => {},
     readStdin: async () => '',
@@ -49,8 +50,8 @@ async function sweepCase(args: string[]) {
     clients: countingPool(counts),
   });
   const wallMs = performance.now() - t0;
-  const at = tail.lastIndexOf('\n  "summary": ');
-  const summary = at >= 0 ? JSON.parse(tail.slice(at + '\n  "summary": '.length).replace(/\n}\n$/, '')) : undefined;
+  const at = summaryText.lastIndexOf('\n  "summary": ');
+  const summary = at >= 0 ? JSON.parse(summaryText.slice(at + '\n  "summary": '.length).replace(/\n}\n$/, '')) : undefined;
   return { code, wallMs, calls: [...counts.values()].reduce((a, b) => a + b, 0), byCommand: Object.fromEntries([...counts].sort()), stdoutBytes: bytes, peakRssMb: rssMb(), summary };
 }
 
