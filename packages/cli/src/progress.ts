@@ -1,7 +1,8 @@
 /**
  * Progress of a long command on stderr: on a terminal a progress display (`cli-progress`: resources
  * done / listed so far, rate, ETA once the listing is complete); otherwise plain lines, at most one
- * every `LINE_EVERY_MS` (and one when the listing completes), so a CI log stays readable.
+ * every `LINE_EVERY_MS`, so a CI log stays readable (the sweep adds a line per account, region and
+ * kind listed).
  */
 import cliProgress from 'cli-progress';
 import type { SweepProgress } from '@fixbridge/core/sweep';
@@ -57,13 +58,10 @@ export function progressFor(io: Io, startedAt = Date.now()): Progress {
     };
   }
   let lastLine = startedAt;
-  let listingDone = false;
   return {
     update(p) {
       const now = Date.now();
-      const finished = p.listingDone && !listingDone;
-      listingDone = p.listingDone;
-      if (!finished && now - lastLine < LINE_EVERY_MS) return;
+      if (now - lastLine < LINE_EVERY_MS) return;
       lastLine = now;
       io.stderr(`fixbridge: swept ${progressText(p, now - startedAt)}\n`);
     },
