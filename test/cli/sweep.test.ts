@@ -196,6 +196,12 @@ onEmulator('fixbridge sweep', () => {
     expect(run.stdout).toMatch(new RegExp(`^Not swept:\\n  account ${denied}: `, 'm'));
   });
 
+  it('prints one JSON document even when a region holds nothing', async () => {
+    const run = await cli(['sweep', '--regions', 'me-south-1', '--json']);
+    expect(run.code).toBe(0);
+    expect(parse(run.stdout)).toMatchObject({ results: [], summary: { listed: 0, resources: 0, targets: [{ region: 'me-south-1', listed: 0 }, { listed: 0 }, { listed: 0 }] } });
+  });
+
   it('refuses to sweep another account without the external id (exit 2, nothing read there)', async () => {
     const run = await withIo(['sweep', '--regions', 'ca-central-1', '--accounts', `${ACCOUNT},610987654321`], { env: { ...env(), FIXBRIDGE_EXTERNAL_ID: undefined } });
     expectUsageError(run, /sweeping account 610987654321 \(not 123456789012, the account of the credentials\) needs the member role's external id/);

@@ -107,6 +107,26 @@ const memoryAccess: SweepAccess = {
   enabledRegions: async () => ['us-east-1'],
 };
 
+offline('sweep: the organization', () => {
+  it('reports an organization it cannot list as one failed result, and sweeps nothing', async () => {
+    const results: Result[] = [];
+    const m = memoryKind(3);
+    const denied = Object.assign(new Error('You don’t have permissions to access this resource.'), { name: 'AccessDeniedException' });
+    const summary = await sweep(
+      { scope: { remediations: [m.remediation], kinds: [m.kind] }, accounts: { kind: 'org' }, regions: ['us-east-1'] },
+      { config: defaultConfig([]), access: { ...memoryAccess, organizationAccounts: () => Promise.reject(denied) }, onResults: (b) => void results.push(...b.results) },
+    );
+    expect(results).toEqual([
+      expect.objectContaining({
+        status: 'failed',
+        remediation: null,
+        reason: "cannot list the organization's accounts (sweep with the credentials of the management account or of a delegated administrator): AccessDeniedException: You don’t have permissions to access this resource.; nothing was swept",
+      }),
+    ]);
+    expect(summary).toMatchObject({ accounts: [], listed: 0, resources: 0, totals: expect.objectContaining({ failed: 1 }) });
+  });
+});
+
 offline('sweep: streaming and stopping', () => {
   it('lists at most a bounded buffer ahead of the work, and reports every resource once', async () => {
     const m = memoryKind(3_000);

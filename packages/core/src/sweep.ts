@@ -275,18 +275,21 @@ export async function sweep(opts: SweepOptions, deps: SweepDeps): Promise<SweepS
   const progress: SweepProgress = { listed: 0, done: 0, listingDone: false };
   const tell = () => deps.onProgress?.({ ...progress });
 
-  let accounts: string[];
+  let accounts: string[] = [];
+  /** Results of no resource found before the listing starts (the organization could not be listed). */
+  const before: Unit[] = [];
   if (opts.accounts.kind === 'self') accounts = [access.homeAccountId];
   else if (opts.accounts.kind === 'list') accounts = opts.accounts.ids;
   else {
     try {
       accounts = await access.organizationAccounts();
     } catch (err) {
-      throw new Error(`cannot list the organization's accounts (run the sweep with the management account's credentials, or a delegated administrator's): ${describeError(err)}`, { cause: err });
+      before.push(failure(`cannot list the organization's accounts (sweep with the credentials of the management account or of a delegated administrator): ${describeError(err)}; nothing was swept`));
     }
   }
 
   async function* units(): AsyncGenerator<Unit> {
+    yield* before;
     for (const accountId of accounts) {
       if (signal?.aborted) return;
       let regions: string[];

@@ -181,17 +181,16 @@ interface Output {
 /** `{"results":[...],"summary":{...}}`, written as the results come (one document, whatever the size). */
 function jsonStream(io: Io): Output {
   let first = true;
-  io.stdout('{\n  "results": [');
   const indent = (text: string) => text.replace(/\n/g, '\n    ');
   return {
     results(batch) {
       for (const r of batch.results) {
-        io.stdout(`${first ? '' : ','}\n    ${indent(JSON.stringify(r, null, 2))}`);
+        io.stdout(`${first ? '{\n  "results": [' : ','}\n    ${indent(JSON.stringify(r, null, 2))}`);
         first = false;
       }
     },
     end(summary) {
-      io.stdout(`${first ? '' : '\n  '}],\n  "summary": ${JSON.stringify(summary, null, 2).replace(/\n/g, '\n  ')}\n}\n`);
+      io.stdout(`${first ? '{\n  "results": [' : '\n  '}],\n  "summary": ${JSON.stringify(summary, null, 2).replace(/\n/g, '\n  ')}\n}\n`);
     },
   };
 }
