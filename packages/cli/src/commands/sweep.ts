@@ -144,7 +144,8 @@ async function sweepAction(opts: SweepOptions, io: Io): Promise<number> {
         access,
         signal: controller.signal,
         onProgress: (p) => progress.update(p),
-        onTarget: (t) => progress.note(targetLine(t)),
+        // A line per account, region and kind that holds something (or failed): --regions all lists many empty ones.
+        onTarget: (t) => (t.listed > 0 || t.error) && progress.note(targetLine(t)),
         onResults: async (batch) => {
           out.results(batch);
           await report?.add(batch);
