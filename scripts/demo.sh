@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The demo (npm run demo): start the local AWS API emulator, seed misconfigured queues, and run
-# fixbridge on sample events in dry-run, then auto, showing the queues before and after.
+# The demo (npm run demo): start the local AWS API emulator, seed misconfigured queues, a topic and a
+# broker, and sweep the account: dry-run (progress, summary, a Markdown report), auto, and again
+# until nothing is left to change; then a Security Hub event, and bad input.
 # Nothing here touches a real AWS account: every call goes to the emulator on 127.0.0.1.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -20,7 +21,8 @@ export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true
 unset AWS_PROFILE AWS_SESSION_TOKEN
 
 rm -rf "$DIR"
-bold "== Seeding misconfigured queues, a topic and a broker"
+npx tsx scripts/demo/seed.ts reset
+bold "== Seeding an account: misconfigured queues, a topic and a broker"
 npx tsx scripts/demo/seed.ts seed "$DIR"
 
 bold "== The resources before"
@@ -28,29 +30,28 @@ npx tsx scripts/demo/seed.ts show orders payments.fifo legacy-batch
 
 step npx fixbridge list
 
-bold "== 1. A developer creates 'orders': fixbridge plans (dry-run is the default; nothing changes)"
-step npx fixbridge handle --event "$DIR/orders-created.json" --config "$DIR/config.json"
+bold "== 1. Sweep the account in dry-run (the default): what would fixbridge change? Nothing is written."
+echo "   'payments.fifo' is fed by EventBridge, which the key policy does not allow: its encryption is BLOCKED, not broken."
+echo "   'legacy-batch' carries fixbridge:exempt=true: skipped. The broker's immutable settings are reported, never attempted."
+step npx fixbridge sweep --config "$DIR/config.json" --report "$DIR/sweep-report.md"
 
-bold "== 2. The same event in auto mode: fixbridge applies, then reads back and verifies"
-step npx fixbridge handle --event "$DIR/orders-created.json" --config "$DIR/config.json" --mode auto
+bold "== The report, to attach to a ticket (first lines of $DIR/sweep-report.md)"
+sed -n '1,60p' "$DIR/sweep-report.md"
 
-bold "== 3. 'payments.fifo' is fed by EventBridge, which the key policy does not allow: encryption is BLOCKED, not broken"
-step npx fixbridge handle --event "$DIR/payments.fifo-created.json" --config "$DIR/config.json" --mode auto
+bold "== 2. The same sweep in auto mode: fixbridge applies each plan, then reads back and verifies"
+step npx fixbridge sweep --config "$DIR/config.json" --mode auto
 
-bold "== 4. 'legacy-batch' carries fixbridge:exempt=true: skipped"
-step npx fixbridge handle --event "$DIR/legacy-batch-created.json" --config "$DIR/config.json" --mode auto
+bold "== 3. Sweep again: what was fixed is compliant; the dead-letter queues step 2 created are new resources and get their TLS deny now (the FIFO one its encryption too)"
+step npx fixbridge sweep --config "$DIR/config.json" --mode auto
 
-bold "== 5. A Security Hub SQS.3 finding for 'orders' now finds it compliant: no write"
-step npx fixbridge handle --event "$DIR/orders-finding-sqs3.json" --config "$DIR/config.json" --mode auto --json
+bold "== 4. And once more, dry-run: nothing left to change (blocked, not-remediable and exempt stay, by design)"
+step npx fixbridge sweep --config "$DIR/config.json"
 
-bold "== 6. An SNS topic: TLS and HTTP-subscription denies added, public statement scoped; encryption BLOCKED (the key does not let EventBridge publish)"
-step npx fixbridge handle --event "$DIR/alerts-created.json" --config "$DIR/config.json" --mode auto
+bold "== 5. Events take the same path: a Security Hub SQS.3 finding for 'orders' now finds it compliant, no write"
+step npx fixbridge handle --event "$DIR/orders-finding-sqs3.json" --config "$DIR/config.json" --mode auto
 
-bold "== 7. An Amazon MQ broker: logs and minor upgrades fixed (logs pending until reboot); immutable settings reported, never attempted"
-step npx fixbridge handle --event "$DIR/orders-broker-created.json" --config "$DIR/config.json" --mode auto
-
-bold "== 8. Bad input is one clear line and exit code 2"
-step npx fixbridge run sqs-require-tls --resource arn:aws:sqs:us-east-1:12345:orders
+bold "== 6. Bad input is one clear line and exit code 2"
+step npx fixbridge sweep --regions us-east-1,mars-1
 
 bold "== The resources after"
 npx tsx scripts/demo/seed.ts show orders payments.fifo legacy-batch

@@ -1,6 +1,7 @@
 /**
  * Demo helper: seed misconfigured resources into the emulator, write sample events, and show
- * queue state. Usage: tsx scripts/demo/seed.ts seed <dir> | show <queue-name>...
+ * queue state. Usage: tsx scripts/demo/seed.ts reset | seed <dir> | show <queue-name>...
+ * `reset` empties the demo's emulator (moto's reset API), so the demo starts from nothing.
  * Uses plain SDK clients (no fixbridge user agent): it plays the account's developers.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -177,9 +178,12 @@ async function show(names: string[]): Promise<void> {
 }
 
 const [cmd, ...args] = process.argv.slice(2);
-if (cmd === 'seed') await seed(args[0] ?? '.cache/demo');
+if (cmd === 'reset') {
+  const res = await fetch(`${process.env.AWS_ENDPOINT_URL}/moto-api/reset`, { method: 'POST' });
+  if (!res.ok) throw new Error(`emulator reset: HTTP ${res.status}`);
+} else if (cmd === 'seed') await seed(args[0] ?? '.cache/demo');
 else if (cmd === 'show') await show(args);
 else {
-  console.error('usage: seed.ts seed <dir> | show <queue-name>...');
+  console.error('usage: seed.ts reset | seed <dir> | show <queue-name>...');
   process.exit(2);
 }

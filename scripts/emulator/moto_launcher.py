@@ -30,6 +30,15 @@ Patches applied before the server starts:
   queue policy.  AWS changes only the attributes named in the request.  We keep
   the policy unless the request names it.
 
+* SQS ListQueues pages.  moto returns at most 1,000 queue URLs and never a
+  ``NextToken``, so a client following the paginator sees only the first
+  1,000 queues.  SQS pages the way its API reference says: ``MaxResults``
+  (1-1000) sets the page size, and the response carries a ``NextToken`` when
+  more queues follow; without ``MaxResults`` at most 1,000 URLs and no token.
+  We page in queue-name order (the token names the last queue of the page),
+  and answer ``InvalidParameterValue`` for a MaxResults outside 1-1000 or a
+  token we did not issue.
+
 And one patch for speed, not behaviour:
 
 * EventBridge PutEvents.  moto renders each event for each matching rule's
@@ -106,6 +115,105 @@ def patch_sqs_keep_policy() -> str:
     return "sqs: SetQueueAttributes keeps Policy unless named"
 
 
+def patch_sqs_list_queues_pages() -> str:
+    """Page SQS ListQueues with MaxResults/NextToken, as SQS does."""
+    import base64
+    import binascii
+    import json
+    import threading
+
+    from moto.sqs import exceptions as sqs_exceptions
+    from moto.sqs import models as sqs_models
+    from moto.sqs import responses as sqs_responses
+
+    backend_cls = getattr(sqs_models, "SQSBackend", None)
+    response_cls = getattr(sqs_responses, "SQSResponse", None)
+    original_backend = getattr(backend_cls, "list_queues", None)
+    original_response = getattr(response_cls, "list_queues", None)
+    invalid = getattr(sqs_exceptions, "InvalidParameterValue", None)
+    if original_backend is None or original_response is None or invalid is None:
+        return "sqs: no SQSBackend/SQSResponse.list_queues in this moto version (no paging patch)"
+
+    # The page the current request asked for (each request runs in its own server thread): set by
+    # the response method, used by the backend method it calls, which raises any error inside the
+    # response method's own error handling (moto 5.1 renders errors per protocol there).
+    local = threading.local()
+
+    def encode(name: str) -> str:
+        return base64.urlsafe_b64encode(json.dumps({"after": name}).encode()).decode()
+
+    def decode(token: str) -> str:
+        try:
+            after = json.loads(base64.urlsafe_b64decode(token.encode()).decode())["after"]
+        except (binascii.Error, ValueError, KeyError, TypeError, UnicodeDecodeError):
+            raise invalid("Invalid NextToken value.") from None
+        if not isinstance(after, str):
+            raise invalid("Invalid NextToken value.")
+        return after
+
+    def backend_list_queues(self, queue_name_prefix, *args, **kwargs):  # type: ignore[no-untyped-def]
+        request = getattr(local, "request", None)
+        if request is None:
+            return original_backend(self, queue_name_prefix, *args, **kwargs)
+        max_results, token = request
+        limit = 1000
+        if max_results is not None:
+            try:
+                limit = int(max_results)
+            except (TypeError, ValueError):
+                limit = 0
+            if not 1 <= limit <= 1000:
+                raise invalid(
+                    f"Value {max_results} for parameter MaxResults is invalid. "
+                    "Reason: MaxResults must be an integer between 1 and 1000."
+                )
+        after = decode(token) if token else None
+        names = sorted(n for n in list(self.queues) if n.startswith(queue_name_prefix or ""))
+        if after is not None:
+            names = [n for n in names if n > after]
+        page = names[:limit]
+        # Like SQS: a token only when MaxResults was set and more queues follow.
+        local.next_token = encode(page[-1]) if max_results is not None and len(names) > limit else None
+        return [self.queues[n] for n in page if n in self.queues]
+
+    def with_next_token(out, token):  # type: ignore[no-untyped-def]
+        if token is None:
+            return out
+        result = getattr(out, "result", None)
+        if isinstance(result, dict):  # moto >= 5.2: ActionResult, serialised from the botocore model
+            result["NextToken"] = token
+            return out
+        if isinstance(out, str) and out.lstrip().startswith("{"):  # moto 5.1, JSON protocol
+            body = json.loads(out)
+            body["NextToken"] = token
+            return json.dumps(body)
+        if isinstance(out, str) and "</ListQueuesResult>" in out:  # moto 5.1, query protocol
+            return out.replace("</ListQueuesResult>", f"<NextToken>{token}</NextToken></ListQueuesResult>", 1)
+        raise RuntimeError(
+            f"moto_launcher: cannot add NextToken to a ListQueues answer of type {type(out).__name__}; "
+            "update scripts/emulator/moto_launcher.py for this moto version"
+        )
+
+    def response_list_queues(self):  # type: ignore[no-untyped-def]
+        max_results = self._get_param("MaxResults")
+        token = self._get_param("NextToken")
+        if max_results is None and not token:
+            return original_response(self)
+        local.request = (max_results, token)
+        local.next_token = None
+        try:
+            out = original_response(self)
+            next_token = local.next_token
+        finally:
+            local.request = None
+            local.next_token = None
+        return with_next_token(out, next_token)
+
+    backend_cls.list_queues = backend_list_queues  # type: ignore[method-assign]
+    response_cls.list_queues = response_list_queues  # type: ignore[method-assign]
+    return "sqs: ListQueues pages with MaxResults/NextToken"
+
+
 def patch_jsonpath_cache() -> str:
     """Memoize jsonpath_ng.ext.parse (moto's EventBridge calls it per event and rule)."""
     import functools
@@ -122,7 +230,13 @@ def main(argv: list[str]) -> None:
     import moto
     import moto.server
 
-    notes = [patch_mq_created(), patch_kms_default_policy_name(), patch_sqs_keep_policy(), patch_jsonpath_cache()]
+    notes = [
+        patch_mq_created(),
+        patch_kms_default_policy_name(),
+        patch_sqs_keep_policy(),
+        patch_sqs_list_queues_pages(),
+        patch_jsonpath_cache(),
+    ]
     print(
         f"moto_launcher: moto {moto.__version__} on Python "
         f"{sys.version.split()[0]} ({sys.executable}); " + "; ".join(notes),

@@ -68,7 +68,7 @@ offline('usage errors: exit 2, one line naming the problem', () => {
     [['rollback', 'ch-1', '--resource', 'x'], /Unknown option '--resource' for "fixbridge rollback"/],
     [['list', '--jsn'], /Unknown option '--jsn' .*did you mean --json\?/],
     [['--json', 'list'], /Unknown option '--json' \(options go after the command/],
-    [['fix'], /unknown command "fix" \(commands: handle, run, list, history, rollback/],
+    [['fix'], /unknown command "fix" \(commands: handle, run, sweep, list, history, rollback/],
     [['help', 'fix'], /unknown command "fix"/],
     [['handle'], /handle needs --event <file>/],
     [['handle', '--event'], /--event <file\|-> needs a value/],

@@ -51,6 +51,11 @@ describe('Lambda bundles', () => {
     expect(packagesIn('worker')).toContain('@aws-sdk/client-sts');
   });
 
+  it.each(Object.keys(FUNCTIONS) as Name[])('%s ships none of the CLI sweep (its Organizations and EC2 clients)', (name) => {
+    expect(inputs[name]!.filter((p) => p.endsWith('packages/core/src/sweep.ts'))).toEqual([]);
+    for (const pkg of ['@aws-sdk/client-organizations', '@aws-sdk/client-ec2']) expect(packagesIn(name)).not.toContain(pkg);
+  });
+
   it('only the worker writes back to Security Hub', () => {
     expect(packagesIn('runbook')).not.toContain('@aws-sdk/client-securityhub');
   });

@@ -121,15 +121,17 @@ export function spawnCli(args: string[], stdin?: string, env: Record<string, str
   });
 }
 
-/** A client pool that records every command the engine sends (to prove "no write when compliant"). */
-export function recordingPool(): { pool: ClientPool; calls: string[] } {
+/** A client pool that records every command the engine sends (to prove "no write when compliant"), and its input. */
+export function recordingPool(): { pool: ClientPool; calls: string[]; requests: { command: string; input: Record<string, unknown> }[] } {
   const calls: string[] = [];
+  const requests: { command: string; input: Record<string, unknown> }[] = [];
   const pool = new ClientPool((region) => {
     const c = createClients({ region });
     for (const client of [c.sqs, c.sns, c.kms, c.mq] as { middlewareStack: { add: (...a: any[]) => void } }[]) {
       client.middlewareStack.add(
-        (next: (a: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: unknown) => {
+        (next: (a: { input?: Record<string, unknown> }) => Promise<unknown>, context: { commandName?: string }) => async (args: { input?: Record<string, unknown> }) => {
           calls.push(context.commandName ?? '?');
+          requests.push({ command: context.commandName ?? '?', input: args.input ?? {} });
           return next(args);
         },
         { step: 'initialize', name: 'fixbridgeTestRecorder' },
@@ -137,7 +139,7 @@ export function recordingPool(): { pool: ClientPool; calls: string[] } {
     }
     return c;
   });
-  return { pool, calls };
+  return { pool, calls, requests };
 }
 
 /** Run the CLI in-process with a recording client pool. */

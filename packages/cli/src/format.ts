@@ -6,11 +6,11 @@ export interface Style {
 }
 
 const CODES = { red: 31, green: 32, yellow: 33, blue: 34, magenta: 35, cyan: 36, gray: 90, bold: 1 } as const;
-function paint(style: Style, color: keyof typeof CODES, text: string): string {
+export function paint(style: Style, color: keyof typeof CODES, text: string): string {
   return style.color ? `\u001b[${CODES[color]}m${text}\u001b[0m` : text;
 }
 
-const STATUS_COLOR: Record<Status, keyof typeof CODES> = {
+export const STATUS_COLOR: Record<Status, keyof typeof CODES> = {
   compliant: 'green',
   applied: 'green',
   planned: 'cyan',
@@ -21,7 +21,7 @@ const STATUS_COLOR: Record<Status, keyof typeof CODES> = {
   failed: 'red',
 };
 
-function brief(value: unknown, max = 400): string {
+export function brief(value: unknown, max = 400): string {
   if (value === null || value === undefined) return '(none)';
   const text = typeof value === 'string' ? value : JSON.stringify(value);
   return text.length > max ? `${text.slice(0, max - 1)}… (--json shows all)` : text;
@@ -35,7 +35,7 @@ function statementTexts(doc: unknown): string[] | undefined {
 }
 
 /** For whole-policy changes, the statements removed and added (the rest is unchanged). */
-function policyDiff(before: unknown, after: unknown): { removed: string[]; added: string[]; kept: number } | undefined {
+export function policyDiff(before: unknown, after: unknown): { removed: string[]; added: string[]; kept: number } | undefined {
   const b = statementTexts(before);
   const a = statementTexts(after);
   if (!b || !a || (before == null && after == null)) return undefined;

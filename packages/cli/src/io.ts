@@ -2,6 +2,7 @@
  * The CLI's seam to the outside world. `main(argv, io)` touches the process only through this, so
  * tests run the real CLI in-process with their own streams, stdin, environment and AWS clients.
  */
+import type { STSClient } from '@aws-sdk/client-sts';
 import type { ClientPool } from '@fixbridge/core';
 
 export interface Io {
@@ -17,6 +18,12 @@ export interface Io {
    * FIXBRIDGE_HISTORY_TABLE, AWS_REGION); default: process.env, read when needed.
    */
   env?: Readonly<Record<string, string | undefined>>;
+  /** The terminal to draw a progress display on (stderr, when it is one); absent: plain progress lines on `stderr`. */
+  progressTerminal?: NodeJS.WriteStream | undefined;
+  /** Call `handler` on Ctrl-C (SIGINT) until the returned function is called; absent: Ctrl-C is not caught. */
+  onInterrupt?: (handler: () => void) => () => void;
+  /** The STS client that assumes member roles in other accounts; tests may replace it. */
+  sts?: STSClient;
 }
 
 export const defaultIo: Io = {
@@ -28,6 +35,11 @@ export const defaultIo: Io = {
     return Buffer.concat(chunks).toString('utf8');
   },
   isTTY: Boolean(process.stdout.isTTY),
+  progressTerminal: process.stderr.isTTY ? process.stderr : undefined,
+  onInterrupt: (handler) => {
+    process.on('SIGINT', handler);
+    return () => void process.off('SIGINT', handler);
+  },
 };
 
 export function envOf(io: Io): Readonly<Record<string, string | undefined>> {

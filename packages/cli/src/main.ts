@@ -13,6 +13,7 @@ import { historyCommand } from './commands/history';
 import { listCommand } from './commands/list';
 import { rollbackCommand } from './commands/rollback';
 import { runCommand } from './commands/run';
+import { sweepCommand } from './commands/sweep';
 import { EXIT_CODES, type Done } from './commands/shared';
 import { defaultIo, envOf, type Io } from './io';
 import { unknownCommand, usageMessage } from './usage';
@@ -66,7 +67,7 @@ function buildProgram(io: Io, done: Done): Command {
       // The overview: one line per command, as it is typed.
       subcommandTerm: (cmd) => `fixbridge ${cmd.name()} ${cmd.usage().replace(/ ?\[options\]$/, '')}`.trimEnd(),
     });
-  for (const command of [handleCommand, runCommand, listCommand, historyCommand, rollbackCommand, completionCommand]) program.addCommand(command(io, done));
+  for (const command of [handleCommand, runCommand, sweepCommand, listCommand, historyCommand, rollbackCommand, completionCommand]) program.addCommand(command(io, done));
   program.addCommand(
     new Command('help')
       .summary('show this overview, or the help of one command')

@@ -69,12 +69,19 @@ export function asList<T>(v: T | T[] | undefined): T[] {
 
 /** IAM wildcard match (`*` any run, `?` one char), case-insensitive as IAM action names are. */
 export function wildcardMatch(pattern: string, value: string, caseInsensitive = true): boolean {
-  const re = new RegExp(
-    '^' + pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.') + '$',
-    caseInsensitive ? 'i' : '',
-  );
+  // No wildcard: a plain comparison (most patterns: every statement is checked for every resource of a sweep).
+  if (!pattern.includes('*') && !pattern.includes('?')) return caseInsensitive ? pattern.toLowerCase() === value.toLowerCase() : pattern === value;
+  const key = `${caseInsensitive ? 'i' : 's'}${pattern}`;
+  let re = PATTERNS.get(key);
+  if (!re) {
+    re = new RegExp('^' + pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.') + '$', caseInsensitive ? 'i' : '');
+    if (PATTERNS.size >= 1_000) PATTERNS.clear();
+    PATTERNS.set(key, re);
+  }
   return re.test(value);
 }
+/** Compiled wildcard patterns (bounded). */
+const PATTERNS = new Map<string, RegExp>();
 
 /** True when the statement's Action / NotAction grants (or denies) `action`. */
 export function coversAction(stmt: Statement, action: string): boolean {

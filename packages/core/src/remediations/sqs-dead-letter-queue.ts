@@ -39,6 +39,8 @@ export const sqsDeadLetterQueue = defineRemediation({
     const queue = await ctx.resource();
     if (queue.attributes.RedrivePolicy) return { queue, sourceQueues: [] };
     const sourceQueues = await deadLetterSourceQueues(ctx.clients, queue.url);
+    // A queue that is a dead-letter queue, or is named like one, is skipped: no DLQ of its own to look up.
+    if (sourceQueues.length > 0 || DLQ_LIKE_NAME.test(queue.name)) return { queue, sourceQueues };
     const dlqUrl = await getQueueUrl(ctx.clients, dlqNameFor(queue.name), queue.accountId);
     const existingDlq = dlqUrl ? { url: dlqUrl, attributes: await readQueueAttributes(ctx.clients, dlqUrl) } : undefined;
     return { queue, sourceQueues, ...(existingDlq ? { existingDlq } : {}) };
