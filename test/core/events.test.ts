@@ -1,6 +1,6 @@
 /** Parsing events: every fixture as its trigger kind, and bad input as one-line InputErrors. */
 import { expect, it } from 'vitest';
-import { InputError, parseEvent, parseEventText } from '@fixbridge/core';
+import { InputError, parseEvent, parseEventText, routeRunbook } from '@fixbridge/core';
 import { fixture } from '../support/fixtures';
 import { offline } from '../support/projects';
 
@@ -31,6 +31,23 @@ offline('parse', () => {
     expect(err).toBeInstanceOf(InputError);
     expect((err as Error).message).toMatch(message);
     expect((err as Error).message).not.toContain('\n');
+  });
+
+  it('quotes what it was given short and on one line, however long or multi-line (found by test/reliability/events.property.test.ts)', () => {
+    const huge = `aws.${'é😀\n'.repeat(50_000)}`;
+    for (const raw of [{ ...fixture('cloudtrail-sqs-create-queue.json'), source: huge }, { remediation: huge, resourceArn: 'arn:aws:sqs:us-east-1:123456789012:q' }, { remediation: 'sqs-require-tls', resourceArn: huge }]) {
+      let message = '';
+      try {
+        const event = parseEvent(raw);
+        if (event.kind === 'runbook') routeRunbook(event.request.remediation, event.request.resourceArn);
+      } catch (e) {
+        expect(e).toBeInstanceOf(InputError);
+        message = (e as Error).message;
+      }
+      expect(message).toMatch(/aws\.é😀\\né😀.*… \(150004 characters\)/);
+      expect(message).not.toContain('\n');
+      expect(message.length).toBeLessThan(300);
+    }
   });
 
   it('rejects malformed JSON naming the source', () => {

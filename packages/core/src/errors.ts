@@ -31,6 +31,17 @@ export class ConcurrentEditError extends Error {
   }
 }
 
+/**
+ * Text from the input (or from a parser that echoes it) made fit for a one-line message: control
+ * characters and line breaks escaped, cut to `max` characters (code points) with the full length
+ * noted. Ordinary values come out unchanged.
+ */
+export function clip(text: unknown, max = 80): string {
+  const escape = (s: string) => s.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => (c === '\n' ? '\\n' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+  const chars = Array.from(String(text));
+  return chars.length <= max ? escape(chars.join('')) : `${escape(chars.slice(0, max).join(''))}… (${chars.length} characters)`;
+}
+
 /** One line describing any thrown value, for results and logs (never a stack trace). */
 export function describeError(err: unknown): string {
   if (err instanceof Error) {

@@ -7,7 +7,7 @@ import { roleArnOf, type ResourceRef } from './arn';
 import { CATALOG, findRemediation, remediationsForControl, remediationsForType } from './catalog';
 import type { EngineConfig } from './config';
 import { USER_AGENT_MARKER } from './aws/clients';
-import { InputError } from './errors';
+import { clip, InputError } from './errors';
 import type { ParsedEvent } from './events/parse';
 import { controlIdOf, type Finding } from './events/securityhub';
 import { kindForEventSource, kindOf, parseArn, RESOURCE_KINDS, type ResourceType } from './resources';
@@ -68,13 +68,13 @@ export function routeRunbook(target: string, resourceArn: string, catalog: reado
   const byId = findRemediation(target, catalog);
   const remediations = byId ? [byId] : remediationsForControl(target, catalog);
   if (remediations.length === 0) {
-    throw new InputError(`unknown remediation or control "${target}" (run "fixbridge list" for the catalog)`);
+    throw new InputError(`unknown remediation or control "${clip(target)}" (run "fixbridge list" for the catalog)`);
   }
   const ref = parseArn(resourceArn);
   const matching = remediations.filter((r) => r.kind.type === ref.type);
   if (matching.length === 0) {
     const wanted = [...new Set(remediations.map((r) => r.kind.label))].join(' or ');
-    throw new InputError(`"${target}" remediates ${wanted} resources, but ${resourceArn} is an ${kindOf(ref.type).label}`);
+    throw new InputError(`"${clip(target)}" remediates ${wanted} resources, but ${clip(resourceArn)} is an ${kindOf(ref.type).label}`);
   }
   return matching.map((r) => ({
     remediation: r,
@@ -91,10 +91,10 @@ function routeCloudTrail(event: Extract<ParsedEvent, { kind: 'cloudtrail' }>, co
   const kind = kindForEventSource(d.eventSource);
   const none = (reason: string, arn: string | null = null): WorkItem[] => [{ remediation: null, resourceArn: arn, trigger: info, skip: reason }];
   if (!kind) {
-    return none(`CloudTrail eventSource "${d.eventSource}" is not one fixbridge handles (${RESOURCE_KINDS.map((k) => k.cloudTrail.eventSource).join(', ')})`);
+    return none(`CloudTrail eventSource "${clip(d.eventSource)}" is not one fixbridge handles (${RESOURCE_KINDS.map((k) => k.cloudTrail.eventSource).join(', ')})`);
   }
   if (!kind.cloudTrail.triggerEvents.includes(d.eventName)) {
-    return none(`${d.eventName} does not change the compliance of an ${kind.label} (triggers: ${kind.cloudTrail.triggerEvents.join(', ')})`);
+    return none(`${clip(d.eventName)} does not change the compliance of an ${kind.label} (triggers: ${kind.cloudTrail.triggerEvents.join(', ')})`);
   }
   const remediations = remediationsForType(kind.type as ResourceType, catalog);
   if (d.errorCode) {
@@ -102,7 +102,7 @@ function routeCloudTrail(event: Extract<ParsedEvent, { kind: 'cloudtrail' }>, co
       remediation: r,
       resourceArn: null,
       trigger: info,
-      skip: `the ${d.eventName} call failed (${d.errorCode}); nothing changed`,
+      skip: `the ${d.eventName} call failed (${clip(d.errorCode)}); nothing changed`,
     }));
   }
   const named = kind.cloudTrail.resourceOf(d, event.envelope.account);
@@ -147,7 +147,7 @@ function routeFinding(f: Finding, event: Extract<ParsedEvent, { kind: 'findings'
     ? catalog.filter((r) => r.controls.securityHub.some((c) => c.toLowerCase() === controlId.toLowerCase()))
     : [];
   if (remediations.length === 0) {
-    return [{ remediation: null, resourceArn: firstArn, trigger: info, skip: controlId ? `no remediation handles Security Hub control ${controlId}` : `finding ${f.Id} names no Security Hub control (no Compliance.SecurityControlId, and GeneratorId "${f.GeneratorId}" ends in none)` }];
+    return [{ remediation: null, resourceArn: firstArn, trigger: info, skip: controlId ? `no remediation handles Security Hub control ${clip(controlId)}` : `finding ${clip(f.Id)} names no Security Hub control (no Compliance.SecurityControlId, and GeneratorId "${clip(f.GeneratorId)}" ends in none)` }];
   }
 
   const skip = findingSkipReason(f, Boolean(custom));
@@ -156,7 +156,7 @@ function routeFinding(f: Finding, event: Extract<ParsedEvent, { kind: 'findings'
   for (const r of remediations) {
     const resources = f.Resources.filter((res) => r.kind.findingResourceTypes.includes(res.Type));
     if (resources.length === 0) {
-      items.push({ remediation: r, resourceArn: firstArn, trigger: info, skip: `finding ${f.Id} names no ${r.kind.label} resource` });
+      items.push({ remediation: r, resourceArn: firstArn, trigger: info, skip: `finding ${clip(f.Id)} names no ${r.kind.label} resource` });
       continue;
     }
     for (const res of resources) {
@@ -180,11 +180,11 @@ function isPlanAction(custom: { name: string; arn?: string | undefined }): boole
 /** Findings the engine acts on: FAILED, ACTIVE, workflow NEW (or NOTIFIED for a person's custom action). */
 export function findingSkipReason(f: Finding, customAction: boolean): string | undefined {
   const compliance = f.Compliance?.Status;
-  if (compliance !== 'FAILED') return `finding compliance status is ${compliance ?? 'absent'}, not FAILED`;
+  if (compliance !== 'FAILED') return `finding compliance status is ${compliance === undefined ? 'absent' : clip(compliance)}, not FAILED`;
   const record = f.RecordState ?? 'ACTIVE';
-  if (record !== 'ACTIVE') return `finding record state is ${record}, not ACTIVE`;
+  if (record !== 'ACTIVE') return `finding record state is ${clip(record)}, not ACTIVE`;
   const workflow = f.Workflow?.Status ?? f.WorkflowState ?? 'NEW';
   const allowed = customAction ? ['NEW', 'NOTIFIED'] : ['NEW'];
-  if (!allowed.includes(workflow)) return `finding workflow status is ${workflow}, not ${allowed.join(' or ')}`;
+  if (!allowed.includes(workflow)) return `finding workflow status is ${clip(workflow)}, not ${allowed.join(' or ')}`;
   return undefined;
 }

@@ -16,7 +16,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { partitionOf } from '../arn';
 import type { Clients } from '../aws/clients';
-import { ConcurrentEditError, InputError, ResourceNotFoundError } from '../errors';
+import { clip, ConcurrentEditError, InputError, ResourceNotFoundError } from '../errors';
 import { canonicalPolicyText, parsePolicy, serializePolicy, type PolicyDocument } from '../policy';
 import { attributeText, defineKind, str, type Tags } from './kind';
 
@@ -50,12 +50,12 @@ export function queueArnFromUrl(queueUrl: string, region: string): string {
   try {
     url = new URL(queueUrl);
   } catch (cause) {
-    throw new InputError(`malformed queue URL "${queueUrl}"`, { cause });
+    throw new InputError(`malformed queue URL "${clip(queueUrl)}"`, { cause });
   }
   const parts = url.pathname.split('/').filter(Boolean);
   const [accountId, name] = parts.length >= 2 ? [parts[parts.length - 2], parts[parts.length - 1]] : [undefined, undefined];
   if (!accountId || !/^\d{12}$/.test(accountId) || !name) {
-    throw new InputError(`malformed queue URL "${queueUrl}": expected .../<12-digit account>/<queue-name>`);
+    throw new InputError(`malformed queue URL "${clip(queueUrl)}": expected .../<12-digit account>/<queue-name>`);
   }
   const hostRegion = /^sqs\.([a-z0-9-]+)\.amazonaws\.com/.exec(url.hostname)?.[1] ?? region;
   return `arn:${partitionOf(hostRegion)}:sqs:${hostRegion}:${accountId}:${name}`;
