@@ -119,6 +119,11 @@ export function falseInFailedReason(result: Result, direct: Assessment<unknown>,
     if (/still not compliant on re-read|not compliant now/.test(reason) && direct.kind === 'compliant') return 'says the resource is not compliant, but it is';
     return undefined;
   }
+  // Only that the write failed: true when nothing of it is in place, silent about a write that is otherwise.
+  if (/^apply failed: [^;]*$/.test(reason)) {
+    const silent = result.changes.filter(inPlace);
+    return silent.length ? `says only that the write failed, but ${silent.map((c) => c.description).join('; ')} is in place` : undefined;
+  }
   if (/^could not read the resource: /.test(reason)) return wrote ? 'says only that the read failed, but a write reached the service' : undefined;
   if (/^the resource kept changing while fixbridge tried to write it/.test(reason)) return undefined;
   return `a failed reason the suite does not know how to check: ${reason}`;
