@@ -23,7 +23,7 @@ import { faultRates, FAULTS, prng, startFaultProxy, type Call, type Fault, type 
 import { onEmulator } from '../support/projects';
 import { createBroker, createTopic, defaultTopicStatement, servicePublisher } from '../support/sns-mq';
 import { snsProducerPolicy } from '../support/sqs';
-import { directAssessment, falseInFailedReason, INTERNAL_ERROR, lostStatements, reachedEmulator, recordFigures, remediation, RUNS, SEED } from './support';
+import { createdResources, directAssessment, falseInFailedReason, INTERNAL_ERROR, lostStatements, reachedEmulator, recordFigures, remediation, RUNS, SEED } from './support';
 
 const TAGS = { team: 'unassigned', 'cost-center': '0000' };
 /** A third of fixbridge's calls meet a fault. */
@@ -36,6 +36,7 @@ onEmulator('under faults: every remediation tells the truth and loses nothing', 
   let proxy: FaultProxy;
   let config: EngineConfig;
   const create: Record<string, Create> = {};
+  const created = createdResources();
 
   beforeAll(async () => {
     proxy = await startFaultProxy({ target: inject('motoEndpoint'), seed: SEED });
@@ -52,25 +53,29 @@ onEmulator('under faults: every remediation tells the truth and loses nothing', 
       const name = uniqueName('faults');
       const arn = `arn:aws:sqs:${REGION}:123456789012:${name}`;
       const publicSend = { Sid: 'PublicSend', Effect: 'Allow', Principal: '*', Action: 'sqs:SendMessage', Resource: arn };
-      return (await createQueue(name, { SqsManagedSseEnabled: 'false', Policy: snsProducerPolicy(arn, [publicSend]) }, { team: 'payments' })).arn;
+      return created.track((await createQueue(name, { SqsManagedSseEnabled: 'false', Policy: snsProducerPolicy(arn, [publicSend]) }, { team: 'payments' })).arn);
     };
     const topic: Create = async () =>
+      created.track(
       (
         await createTopic('faults', {
           tags: { team: 'payments' },
           statements: (arn) => [defaultTopicStatement(arn), servicePublisher(arn), { Sid: 'PublicPublish', Effect: 'Allow', Principal: { AWS: '*' }, Action: 'SNS:Publish', Resource: arn }],
         })
-      ).arn;
-    const broker: Create = async () => (await createBroker('faults', { Tags: { team: 'payments' } })).arn;
+      ).arn);
+    const broker: Create = async () => created.track((await createBroker('faults', { Tags: { team: 'payments' } })).arn);
     let reportOnly: Promise<string> | undefined;
-    const sharedBroker: Create = () => (reportOnly ??= createBroker('faults-report', { PubliclyAccessible: true }).then((b) => b.arn));
+    const sharedBroker: Create = () => (reportOnly ??= createBroker('faults-report', { PubliclyAccessible: true }).then((b) => created.track(b.arn)));
     for (const r of CATALOG) {
       const kind = r.kind.type;
       const writes = !['mq-no-public-access', 'mq-active-standby', 'mq-rabbit-cluster', 'mq-encrypt-with-cmk'].includes(r.id);
       create[r.id] = kind === 'sqs-queue' ? queue : kind === 'sns-topic' ? topic : writes ? broker : sharedBroker;
     }
   });
-  afterAll(() => proxy.close());
+  afterAll(async () => {
+    await proxy.close();
+    await created.deleteAll();
+  });
 
   /** One engine run of `id` on `arn` through the proxy; the calls it sent and what the proxy did with them. */
   async function runThroughProxy(id: string, arn: string, seed: number, maxAttempts: number): Promise<{ result: Result; calls: Call[] }> {

@@ -20,7 +20,9 @@ import { startFaultProxy, type Call, type FaultProxy } from '../support/fault-pr
 import { onEmulator } from '../support/projects';
 import { createTopic, defaultTopicStatement, servicePublisher } from '../support/sns-mq';
 import { snsProducerPolicy } from '../support/sqs';
-import { canonical, directAssessment, lostStatements, recordFigures, remediation, RUNS } from './support';
+import { canonical, createdResources, directAssessment, lostStatements, recordFigures, remediation, ROUNDS } from './support';
+
+const created = createdResources();
 
 /** Latency the proxy adds to each of fixbridge's calls. */
 const LATENCY_MS = 25;
@@ -44,6 +46,7 @@ async function newQueue(): Promise<Target> {
   const arn = `arn:aws:sqs:${REGION}:123456789012:${name}`;
   const publicSend = { Sid: 'PublicSend', Effect: 'Allow', Principal: '*', Action: 'sqs:SendMessage', Resource: arn };
   const { url } = await createQueue(name, { Policy: snsProducerPolicy(arn, [publicSend]) });
+  created.track(arn);
   const r = remediation('sqs-require-tls');
   return {
     kind: 'queue',
@@ -60,6 +63,7 @@ async function newTopic(): Promise<Target> {
   const { arn } = await createTopic('race', {
     statements: (a) => [defaultTopicStatement(a), servicePublisher(a), { Sid: 'PublicPublish', Effect: 'Allow', Principal: { AWS: '*' }, Action: 'SNS:Publish', Resource: a }],
   });
+  created.track(arn);
   const r = remediation('sns-require-tls');
   return {
     kind: 'topic',
@@ -92,12 +96,13 @@ const results = (run: CliRun): Result[] => (JSON.parse(run.stdout) as { results:
 
 onEmulator('races: concurrent edits of one policy converge', () => {
   let proxy: FaultProxy;
-  const figures = { rounds: 0, bothApplied: 0, writes: 0, rewrites: 0, statementsLost: 0, personRounds: 0, personEditKept: 0 };
+  const figures = { rounds: 0, sharedLockRounds: 0, bothApplied: 0, writes: 0, rewrites: 0, statementsLost: 0, personRounds: 0, personEditKept: 0 };
   beforeAll(async () => {
     proxy = await startFaultProxy({ target: inject('motoEndpoint'), latencyMs: (c) => (c.fromFixbridge ? LATENCY_MS : 0) });
   });
   afterAll(async () => {
     await proxy.close();
+    await created.deleteAll();
     recordFigures('races', { latencyMs: LATENCY_MS, ...figures });
   });
 
@@ -107,10 +112,15 @@ onEmulator('races: concurrent edits of one policy converge', () => {
     proxy.configure({ before: startTogether ? startLine(2, t.isFirstCall) : undefined });
     const from = proxy.calls.length;
     const runs = await Promise.all(
-      t.remediations.map((id, i) => spawnCli(['run', id, '--resource', t.arn, '--mode', 'auto', '--json'], '', { AWS_ENDPOINT_URL: proxy.url, FIXBRIDGE_LOCK_DIR: lockDirs[i]! })),
+      t.remediations.map((id, i) =>
+        spawnCli(['run', id, '--resource', t.arn, '--mode', 'auto', '--json'], '', { AWS_ENDPOINT_URL: proxy.url, FIXBRIDGE_LOCK_DIR: lockDirs[i]!, AWS_SDK_UA_APP_ID: `process-${i}` }),
+      ),
     );
     proxy.configure({ before: undefined });
-    const writes = proxy.calls.slice(from).filter((c) => c.fromFixbridge && c.write).length;
+    const calls = proxy.calls.slice(from).filter((c) => c.fromFixbridge);
+    const writes = calls.filter((c) => c.write).length;
+    // Which process called, in order, runs of one process counted once: 2 when they took turns.
+    const turns = calls.map((c) => c.appId).filter((id, k, all) => k === 0 || id !== all[k - 1]).length;
     figures.rounds++;
     figures.writes += writes;
     figures.rewrites += writes - 2;
@@ -123,19 +133,22 @@ onEmulator('races: concurrent edits of one policy converge', () => {
     const gone = lostStatements(before, await t.policy(), [...a!.changes, ...b!.changes]);
     figures.statementsLost += gone.length;
     expect(gone).toEqual([]);
+    return { turns };
   }
 
   const machines = (): [string, string] => [mkdtempSync(join(tmpdir(), 'fixbridge-machine-a-')), mkdtempSync(join(tmpdir(), 'fixbridge-machine-b-'))];
 
   for (const make of [newQueue, newTopic]) {
     const kind = make === newQueue ? 'queue' : 'topic';
-    it(`two processes on two machines remediate one ${kind} at once, ${RUNS} rounds: both applied, both changes in place`, async () => {
-      for (let round = 0; round < RUNS; round++) await race(await make(), machines(), true);
+    it(`two processes on two machines remediate one ${kind} at once, ${ROUNDS} rounds: both applied, both changes in place`, async () => {
+      for (let round = 0; round < ROUNDS; round++) await race(await make(), machines(), true);
     }, 240_000);
 
     it(`two processes sharing a lock directory take turns on one ${kind}: both applied`, async () => {
       const shared = mkdtempSync(join(tmpdir(), 'fixbridge-machine-'));
-      await race(await make(), [shared, shared], false);
+      const { turns } = await race(await make(), [shared, shared], false);
+      figures.sharedLockRounds++;
+      expect(turns, 'the calls of the two processes interleave').toBe(2);
     }, 120_000);
   }
 

@@ -18,6 +18,9 @@ import {
   type PolicyDocument,
   type Result,
 } from '@fixbridge/core';
+import { DeleteBrokerCommand } from '@aws-sdk/client-mq';
+import { DeleteTopicCommand } from '@aws-sdk/client-sns';
+import { DeleteQueueCommand, GetQueueUrlCommand } from '@aws-sdk/client-sqs';
 import { REGION, ROOT } from '../support/aws';
 import type { Call } from '../support/fault-proxy';
 
@@ -26,6 +29,8 @@ import type { Call } from '../support/fault-proxy';
  * `FIXBRIDGE_RELIABILITY_RUNS=50 npm run reliability`.
  */
 export const RUNS = Number(process.env.FIXBRIDGE_RELIABILITY_RUNS) || 3;
+/** Rounds of each two-process race (each round starts two real fixbridge processes). */
+export const ROUNDS = Number(process.env.FIXBRIDGE_RELIABILITY_RUNS) || 2;
 /** The seed every PRNG of the suite derives from (`FIXBRIDGE_RELIABILITY_SEED` to explore others). */
 export const SEED = Number(process.env.FIXBRIDGE_RELIABILITY_SEED) || 20261102;
 
@@ -127,4 +132,34 @@ export function falseInFailedReason(result: Result, direct: Assessment<unknown>,
   if (/^could not read the resource: /.test(reason)) return wrote ? 'says only that the read failed, but a write reached the service' : undefined;
   if (/^the resource kept changing while fixbridge tried to write it/.test(reason)) return undefined;
   return `a failed reason the suite does not know how to check: ${reason}`;
+}
+
+/**
+ * Resources a suite created, deleted in its afterAll: the emulator is shared by every test file of
+ * a run, and the sweep's test lists every resource in it.
+ */
+export function createdResources() {
+  const arns = new Set<string>();
+  return {
+    track<T extends string>(arn: T): T {
+      arns.add(arn);
+      return arn;
+    },
+    async deleteAll(): Promise<void> {
+      const c = createClients({ region: REGION });
+      const name = (arn: string) => arn.split(':').pop()!;
+      const deletions = [...arns].flatMap((arn): Promise<unknown>[] => {
+        if (arn.includes(':sqs:')) {
+          return [name(arn), `${name(arn)}-dlq`].map(async (q) => {
+            const url = await c.sqs.send(new GetQueueUrlCommand({ QueueName: q })).then((o) => o.QueueUrl, () => undefined);
+            if (url) await c.sqs.send(new DeleteQueueCommand({ QueueUrl: url }));
+          });
+        }
+        if (arn.includes(':sns:')) return [c.sns.send(new DeleteTopicCommand({ TopicArn: arn }))];
+        return [c.mq.send(new DeleteBrokerCommand({ BrokerId: name(arn) }))];
+      });
+      await Promise.allSettled(deletions);
+      arns.clear();
+    },
+  };
 }

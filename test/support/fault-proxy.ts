@@ -30,6 +30,8 @@ export interface Call {
   path: string;
   /** Sent by fixbridge (its user agent), not by the test playing the account's users. */
   fromFixbridge: boolean;
+  /** The caller's `AWS_SDK_UA_APP_ID` (`app/<id>` in its user agent): which process sent it. */
+  appId?: string | undefined;
   /** A call that changes something (by its operation name). */
   write: boolean;
   /** What the proxy did with it. */
@@ -114,7 +116,9 @@ function describeCall(seq: number, req: IncomingMessage, body: string): Omit<Cal
   const service = /Credential=[^/]+\/[^/]+\/[^/]+\/([^/]+)\//.exec(String(headers.authorization ?? ''))?.[1] ?? 'unknown';
   const method = req.method ?? 'GET';
   const path = req.url ?? '/';
-  const fromFixbridge = /fixbridge/i.test(String(headers['user-agent'] ?? '') + String(headers['x-amz-user-agent'] ?? ''));
+  const agent = `${String(headers['user-agent'] ?? '')} ${String(headers['x-amz-user-agent'] ?? '')}`;
+  const fromFixbridge = /fixbridge/i.test(agent);
+  const appId = /(?:^|\s)app\/(\S+)/.exec(agent)?.[1];
   const target = headers['x-amz-target'];
   let protocol: Protocol;
   let operation: string;
@@ -136,7 +140,7 @@ function describeCall(seq: number, req: IncomingMessage, body: string): Omit<Cal
     protocol = 'rest-json';
     ({ operation, params } = service === 'mq' ? mqOperation(method, path) : { operation: `${method} ${path.split('?')[0]}`, params: {} });
   }
-  return { seq, service, operation, protocol, params, method, path, fromFixbridge, write: isWriteOperation(operation) };
+  return { seq, service, operation, protocol, params, method, path, fromFixbridge, appId, write: isWriteOperation(operation) };
 }
 
 /** The throttling errors each service answers with, as its SDK models them (a run picks one per throttled call). */
