@@ -27,6 +27,8 @@ interface StoreOptions {
   /** The ARN the service reports for the resource. */
   arn?: string;
   tags?: Record<string, string>;
+  /** Reads (counted from 1) that fail as a throttled call does. */
+  throttledReads?: number[];
 }
 
 /** A resource held in memory, whose reads can lag behind writes and which others may write too. */
@@ -52,6 +54,7 @@ function store(initial: string, opts: StoreOptions = {}) {
     },
     read: async (): Promise<Box> => {
       counts.reads++;
+      if (opts.throttledReads?.includes(counts.reads)) throw awsError('ThrottlingException', 'client');
       return { arn: opts.arn ?? 'arn:aws:sqs:us-east-1:123456789012:q', value: stale-- > 0 ? previous : value };
     },
     tags: async () => {
@@ -264,6 +267,73 @@ offline('engine: after a failed write, look before reporting', () => {
     };
     const [result] = await run([item(twoSteps)], deps({ modeOverride: 'auto', verifyDelaysMs: [] }));
     expect(result).toMatchObject({ status: 'failed', reason: 'apply failed: TimeoutError: socket hang up; in place now: add b; not in place: add c' });
+  });
+});
+
+offline('engine: reads that fail after a write', () => {
+  it('verifies again when the verifying read is throttled, and reports applied', async () => {
+    const s = store('a', { throttledReads: [2] }); // read 1 plans, read 2 (the verification) is throttled
+    const [result] = await run([item(remediation('x', 'b', s))], deps({ modeOverride: 'auto' }));
+    expect(result).toMatchObject({ status: 'applied', reason: expect.stringContaining('applied and verified') });
+    expect(s.writes).toEqual(['a+b']);
+  });
+
+  it('looks again when the read after a failed write is throttled, and finds the write in place', async () => {
+    const s = store('a', { throttledReads: [2] });
+    const r = remediation('x', 'b', s, async (_ctx, ops) => {
+      ops.forEach((op) => s.write(op));
+      throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+    });
+    const [result] = await run([item(r)], deps({ modeOverride: 'auto' }));
+    expect(result).toMatchObject({ status: 'applied', reason: expect.stringContaining("the write's answer was lost (socket hang up)") });
+  });
+
+  it('still fails, saying the write is in place, when the verifying read keeps failing', async () => {
+    const s = store('a', { throttledReads: [2, 3, 4, 5] });
+    const [result] = await run([item(remediation('x', 'b', s))], deps({ modeOverride: 'auto' }));
+    expect(result).toMatchObject({ status: 'failed', reason: 'wrote the changes but could not verify them: ThrottlingException: the service said no' });
+  });
+
+  it('reads again when the read-back after a failed write assesses blocked (a read inside the remediation failed), then finds it applied', async () => {
+    const s = store('a');
+    let assessments = 0;
+    const base = remediation('x', 'b', s, async (_ctx, ops) => {
+      ops.forEach((op) => s.write(op));
+      throw Object.assign(new Error('socket hang up'), { name: 'TimeoutError' });
+    });
+    // The second assessment (the first read-back) cannot read what it needs, as sns-encrypt-at-rest cannot read a key policy.
+    const r: AnyRemediation = { ...base, evaluate: (input, o, c) => (++assessments === 2 ? { kind: 'blocked', reason: 'cannot read the key policy (TimeoutError)' } : base.evaluate(input, o, c)) };
+    const [result] = await run([item(r)], deps({ modeOverride: 'auto' }));
+    expect(result).toMatchObject({ status: 'applied', reason: expect.stringContaining("the write's answer was lost") });
+  });
+
+  it('says it cannot tell what is in place when every read-back after a failed write assesses blocked', async () => {
+    const s = store('a');
+    let assessments = 0;
+    const base = remediation('x', 'b', s, async (_ctx, ops) => {
+      ops.forEach((op) => s.write(op));
+      throw Object.assign(new Error('socket hang up'), { name: 'TimeoutError' });
+    });
+    const r: AnyRemediation = { ...base, evaluate: (input, o, c) => (++assessments >= 2 ? { kind: 'blocked', reason: 'cannot read the key policy' } : base.evaluate(input, o, c)) };
+    const [result] = await run([item(r)], deps({ modeOverride: 'auto' }));
+    expect(result).toMatchObject({
+      status: 'failed',
+      reason: 'apply failed: TimeoutError: socket hang up; reading the resource back does not show whether the changes are in place (it reads blocked: cannot read the key policy), so some of them may be',
+    });
+  });
+
+  it('does not say nothing was written when its earlier write was replaced and the re-read after a refused write fails', async () => {
+    const s = store('a', { throttledReads: [3, 4, 5, 6] }); // 1 plans, 2 verifies (finds the other writer's value), 3… re-plan
+    s.onWrite(() => 'a+other'); // another writer replaces fixbridge's write at once
+    let writes = 0;
+    const r = remediation('x', 'b', s, async (_ctx, ops) => {
+      if (writes++ > 0) throw new ConcurrentEditError('the queue policy changed after it was read; nothing was written');
+      ops.forEach((op) => s.write(op));
+    });
+    const [result] = await run([item(r)], deps({ modeOverride: 'auto' }));
+    expect(result?.status).toBe('failed');
+    expect(result!.reason).toContain("fixbridge's earlier write was replaced by another writer's, and nothing more was written");
+    expect(result!.reason).not.toMatch(/; nothing was written$/);
   });
 });
 

@@ -2,7 +2,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { defaultConfig, InputError, parseEvent, parseEventText, route } from '@fixbridge/core';
+import { defaultConfig, InputError, parseEvent, parseEventText, route, routeRunbook } from '@fixbridge/core';
 import { fixture } from '../support/fixtures';
 import { hostileVariants, INTERNAL_ERROR } from '../support/hostile';
 import { ROOT } from '../support/paths';
@@ -75,6 +75,23 @@ offline('parse', () => {
       parseEventText(`{"a": "${'z'.repeat(5_000_000)}`);
     } catch (e) {
       expect((e as Error).message.length).toBeLessThanOrEqual(600);
+    }
+  });
+
+  it('quotes what it was given short and on one line, however long or multi-line (found by test/reliability/events.property.test.ts)', () => {
+    const huge = `aws.${'é😀\n'.repeat(50_000)}`;
+    for (const raw of [{ ...fixture('cloudtrail-sqs-create-queue.json'), source: huge }, { remediation: huge, resourceArn: 'arn:aws:sqs:us-east-1:123456789012:q' }, { remediation: 'sqs-require-tls', resourceArn: huge }]) {
+      let message = '';
+      try {
+        const event = parseEvent(raw);
+        if (event.kind === 'runbook') routeRunbook(event.request.remediation, event.request.resourceArn);
+      } catch (e) {
+        expect(e).toBeInstanceOf(InputError);
+        message = (e as Error).message;
+      }
+      expect(message).toMatch(/aws\.é😀\\né😀.*… \(150004 characters\)/);
+      expect(message).not.toContain('\n');
+      expect(message.length).toBeLessThan(300);
     }
   });
 

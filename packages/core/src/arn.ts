@@ -2,6 +2,7 @@
  * ARNs in general. What a particular kind's ARN looks like lives in its module
  * (`resources/<kind>.ts`); `parseArn` in `resources/index.ts` puts the two together.
  */
+import { clip } from './errors';
 import type { ResourceType } from './resources';
 
 /** A parsed, validated reference to one resource. */
@@ -37,7 +38,7 @@ export function splitArn(arn: string): ArnParts | { error: string } {
   const m = ARN_RE.exec(arn.trim());
   if (!m) return { error: 'expected arn:<partition>:<service>:<region>:<12-digit account>:<resource>' };
   const [, partition, service, region, accountId, resource] = m as unknown as [string, string, string, string, string, string];
-  if (!REGION_RE.test(region)) return { error: `"${region}" is not an AWS region` };
+  if (!REGION_RE.test(region)) return { error: `"${clip(region, 40)}" is not an AWS region` };
   return { partition, service, region, accountId, resource };
 }
 

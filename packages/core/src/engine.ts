@@ -13,7 +13,7 @@ import type { ResourceRef } from './arn';
 import type { Clients } from './aws/clients';
 import { CATALOG } from './catalog';
 import { effectiveMode, optionsOf, type EngineConfig } from './config';
-import { ConcurrentEditError, describeError, ResourceNotFoundError } from './errors';
+import { ConcurrentEditError, describeError, InputError, ResourceNotFoundError } from './errors';
 import type { ParsedEvent } from './events/parse';
 import { kindOf, parseArn, resourceKey } from './resources';
 import type { AnyKind, BaseState, Tags } from './resources/kind';
@@ -185,6 +185,14 @@ function definitelyRejected(err: unknown): boolean {
   return e.$fault === 'client' && !e.$retryable && !/Throttl|TooManyRequests|RequestLimitExceeded/.test(e.name ?? '');
 }
 
+/**
+ * Might a failed read succeed if tried again a moment later (throttling, a server fault, a dropped
+ * connection)? Not when the service refused it, the resource is gone or what it holds is unusable.
+ */
+function mayPass(err: unknown): boolean {
+  return !definitelyRejected(err) && !(err instanceof ResourceNotFoundError) && !(err instanceof InputError);
+}
+
 async function runItem(item: WorkItem, deps: EngineDeps, session: ResourceSession): Promise<Result> {
   const r = item.remediation;
   const mode = modeOf(item, deps);
@@ -271,7 +279,7 @@ async function runItem(item: WorkItem, deps: EngineDeps, session: ResourceSessio
         plan = next;
         continue;
       }
-      return lookAfterFailedWrite(err, plan, first, definitelyRejected(err) ? [] : delays, evaluate, result);
+      return lookAfterFailedWrite(err, plan, first, !definitelyRejected(err), delays, evaluate, result);
     }
 
     // verify: read again, evaluate again; only a compliant re-evaluation counts as applied. The
@@ -283,6 +291,11 @@ async function runItem(item: WorkItem, deps: EngineDeps, session: ResourceSessio
         again = await evaluate();
       } catch (err) {
         session.invalidate();
+        // A read that may pass is tried again, within the same waits as a write that does not show yet.
+        if (wait < delays.length && mayPass(err)) {
+          await sleep(delays[wait]!);
+          continue;
+        }
         return result('failed', `wrote the changes but could not verify them: ${describeError(err)}`, first.changes);
       }
       if (again.kind === 'compliant') {
@@ -292,7 +305,14 @@ async function runItem(item: WorkItem, deps: EngineDeps, session: ResourceSessio
       // The same plan again means the write does not show yet (SQS propagates attribute changes
       // lazily): wait and read again. A different one means someone changed the resource after
       // fixbridge wrote (another remediation's write replaced this one): re-plan from it.
-      if (again.kind !== 'plan' || planHash(again) !== planHash(plan)) break;
+      // Anything else right after fixbridge's own write may come from a read that failed inside the
+      // remediation (a key policy it could not read): read again within the same waits.
+      if (again.kind !== 'plan') {
+        if (wait >= delays.length) break;
+        await sleep(delays[wait]!);
+        continue;
+      }
+      if (planHash(again) !== planHash(plan)) break;
       if (wait >= delays.length) {
         session.invalidate();
         return result('failed', `wrote the changes but the resource is still not compliant on re-read (${again.kind}: ${again.reason})`, first.changes);
@@ -320,11 +340,13 @@ async function replan(
   wrote: boolean,
   result: (status: Status, reason: string, changes?: Change[]) => Result,
 ): Promise<Plan | Result> {
+  // What fixbridge left in place: nothing, or an earlier write that another writer has since replaced.
+  const none = wrote ? "fixbridge's earlier write was replaced by another writer's, and nothing more was written" : 'nothing was written';
   let next: Assessment<unknown>;
   try {
     next = await evaluate();
   } catch (err) {
-    return result('failed', `the resource changed before fixbridge could write, and re-reading it failed: ${describeError(err)}; nothing was written`, first.changes);
+    return result('failed', `the resource changed before fixbridge could write, and re-reading it failed: ${describeError(err)}; ${none}`, first.changes);
   }
   if (next.kind === 'plan') return next;
   if (next.kind === 'compliant') {
@@ -333,18 +355,20 @@ async function replan(
       ? result('applied', `${first.reason}; applied and verified: ${next.reason}`, first.changes)
       : result('compliant', `${next.reason} (the resource changed while fixbridge planned ${plan.reason}; nothing was written)`);
   }
-  return result(next.kind === 'skipped' ? 'skipped' : 'blocked', `the resource changed before fixbridge wrote: ${next.reason}; nothing was written`);
+  return result(next.kind === 'skipped' ? 'skipped' : 'blocked', `the resource changed before fixbridge wrote: ${next.reason}; ${none}`);
 }
 
 /**
  * A write failed: read the resource back before saying what happened. Compliant → `applied` (the
  * write went through, its answer was lost); otherwise `failed`, saying which changes are in place
- * and which are not. `delays`: re-reads for a write whose answer was lost (it may still show).
+ * and which are not. `ambiguous`: the write may have happened and may still show, so an unchanged
+ * resource is read again after each of `delays`; a read that fails and may pass is read again too.
  */
 async function lookAfterFailedWrite(
   err: unknown,
   plan: Plan,
   first: Plan,
+  ambiguous: boolean,
   delays: readonly number[],
   evaluate: () => Promise<Assessment<unknown>>,
   result: (status: Status, reason: string, changes?: Change[], extra?: { pendingReboot?: true | undefined }) => Result,
@@ -355,6 +379,10 @@ async function lookAfterFailedWrite(
     try {
       again = await evaluate();
     } catch (readErr) {
+      if (wait < delays.length && mayPass(readErr)) {
+        await sleep(delays[wait]!);
+        continue;
+      }
       return result('failed', `${failed}; re-reading the resource to see what is in place failed too (${describeError(readErr)}), so some of the changes may be in place`, first.changes);
     }
     if (again.kind === 'compliant') {
@@ -362,10 +390,18 @@ async function lookAfterFailedWrite(
         pendingReboot: again.pendingReboot,
       });
     }
-    if (wait >= delays.length || again.kind !== 'plan' || planHash(again) !== planHash(plan)) break;
+    // Neither compliant nor a plan (blocked: perhaps a read inside the remediation failed) says
+    // nothing about the changes: read again; in the end, say that it is unknown.
+    if (again.kind !== 'plan' && wait < delays.length) {
+      await sleep(delays[wait]!);
+      continue;
+    }
+    if (!ambiguous || wait >= delays.length || again.kind !== 'plan' || planHash(again) !== planHash(plan)) break;
     await sleep(delays[wait]!);
   }
-  if (again.kind !== 'plan') return result('failed', `${failed}; the resource now reads ${again.kind}: ${again.reason}`, first.changes);
+  if (again.kind !== 'plan') {
+    return result('failed', `${failed}; reading the resource back does not show whether the changes are in place (it reads ${again.kind}: ${again.reason}), so some of them may be`, first.changes);
+  }
   const pending = new Set(again.changes.map((c) => `${c.field}\n${JSON.stringify(c.after)}`));
   const inPlace = plan.changes.filter((c) => !pending.has(`${c.field}\n${JSON.stringify(c.after)}`));
   if (inPlace.length === 0) return result('failed', `${failed}; nothing was changed (the resource reads back as it was before the write)`, first.changes);

@@ -14,19 +14,13 @@ export class InputError extends Error {
 
 /** The longest an `InputError` message gets: whatever input it quotes, it stays a readable line. */
 export const MAX_INPUT_ERROR = 600;
-/** The longest piece of input a message or reason quotes (`clip`). */
-export const MAX_QUOTED = 200;
+/** The longest piece of input (in characters) a message or reason quotes (`clip`). */
+export const MAX_QUOTED = 80;
 
 /** Text on one line, at most `max` characters (the cut marked with `…`). */
 export function oneLine(text: string, max: number): string {
   const flat = text.replace(/\s*[\r\n]+\s*/g, ' ');
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
-}
-
-/** A piece of input (an event field, an identifier) as a message quotes it: any type, one line, at most `MAX_QUOTED` characters. */
-export function clip(value: unknown): string {
-  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
-  return oneLine(text, MAX_QUOTED);
 }
 
 /** Raised by a resource kind's read when the resource a work item names does not exist. */
@@ -46,6 +40,27 @@ export class ConcurrentEditError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
   }
+}
+
+/**
+ * A piece of input (an event field, an identifier, a parser's message that echoes it) as a message
+ * quotes it: any type (non-strings as JSON), control characters and line breaks escaped, cut to
+ * at most `max` characters of output (escapes count; an astral character counts two), the full
+ * length in code points noted. Ordinary values come out unchanged.
+ */
+export function clip(value: unknown, max = MAX_QUOTED): string {
+  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
+  const escape = (c: string) => (/[\u0000-\u001f\u007f\u2028\u2029]/.test(c) ? (c === '\n' ? '\\n' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : c);
+  const chars = Array.from(text);
+  let out = '';
+  let shown = 0;
+  for (const c of chars) {
+    const e = escape(c);
+    if (out.length + e.length > max) break;
+    out += e;
+    shown++;
+  }
+  return shown === chars.length ? out : `${out}… (${chars.length} characters)`;
 }
 
 /** One line describing any thrown value, for results and logs (never a stack trace). */

@@ -115,13 +115,13 @@ export function routeRunbook(target: string, resourceArn: string, catalog: reado
   const byId = findRemediation(target, catalog);
   const remediations = byId ? [byId] : remediationsForControl(target, catalog);
   if (remediations.length === 0) {
-    throw new InputError(`unknown remediation or control "${target}" (run "fixbridge list" for the catalog)`);
+    throw new InputError(`unknown remediation or control "${clip(target)}" (run "fixbridge list" for the catalog)`);
   }
   const ref = parseArn(resourceArn);
   const matching = remediations.filter((r) => r.kind.type === ref.type);
   if (matching.length === 0) {
     const wanted = [...new Set(remediations.map((r) => r.kind.label))].join(' or ');
-    throw new InputError(`"${target}" remediates ${wanted} resources, but ${resourceArn} is an ${kindOf(ref.type).label}`);
+    throw new InputError(`"${clip(target)}" remediates ${wanted} resources, but ${clip(resourceArn)} is an ${kindOf(ref.type).label}`);
   }
   return matching.map((r) => ({
     remediation: r,
@@ -149,7 +149,7 @@ function routeCloudTrail(event: Extract<ParsedEvent, { kind: 'cloudtrail' }>, co
       remediation: r,
       resourceArn: null,
       trigger: info,
-      skip: `the ${d.eventName} call failed (${d.errorCode}); nothing changed`,
+      skip: `the ${d.eventName} call failed (${clip(d.errorCode)}); nothing changed`,
     }));
   }
   let named: ReturnType<typeof kind.cloudTrail.resourceOf>;
@@ -233,7 +233,7 @@ function routeFinding(f: Finding, event: Extract<ParsedEvent, { kind: 'findings'
 /** Findings the engine acts on: FAILED, ACTIVE, workflow NEW (or NOTIFIED for a person's custom action). */
 export function findingSkipReason(f: Finding, customAction: boolean): string | undefined {
   const compliance = f.Compliance?.Status;
-  if (compliance !== 'FAILED') return `finding compliance status is ${clip(compliance ?? 'absent')}, not FAILED`;
+  if (compliance !== 'FAILED') return `finding compliance status is ${compliance === undefined ? 'absent' : clip(compliance)}, not FAILED`;
   const record = f.RecordState ?? 'ACTIVE';
   if (record !== 'ACTIVE') return `finding record state is ${clip(record)}, not ACTIVE`;
   const workflow = f.Workflow?.Status ?? f.WorkflowState ?? 'NEW';

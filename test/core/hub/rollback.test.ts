@@ -33,6 +33,15 @@ offline('planRollback', () => {
     ]);
   });
 
+  it('puts back the statement fixbridge scoped, not an equal one someone else wrote before it', () => {
+    // Found by test/reliability/policy.property.test.ts: statement 0 was already scoped to the
+    // organization; fixbridge scoped statement 1 the same way; the rollback restored statement 0.
+    const open = { Sid: 'P', Effect: 'Allow', Principal: '*', Action: 'sqs:SendMessage', Resource: ARN };
+    const scoped = { ...open, Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } } };
+    const plan = planRollback([change('Policy.Statement[1]', open, scoped)], sqs, { Policy: JSON.stringify({ Statement: [scoped, scoped] }) }, {}, 'SQS queue');
+    expect(plan.values.Policy).toMatchObject({ Statement: [scoped, open] });
+  });
+
   it('puts back a replaced policy statement, compared by meaning', () => {
     const open = { Effect: 'Allow', Principal: '*', Action: 'sqs:SendMessage', Resource: ARN };
     const scoped = { ...open, Condition: { StringEquals: { 'aws:SourceAccount': '123456789012' } } };

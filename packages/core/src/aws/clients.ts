@@ -30,6 +30,10 @@ export interface ClientOptions {
   region: string;
   /** Credentials for another account (the worker's assumed member role); default: the SDK chain. */
   credentials?: SQSClientConfig['credentials'];
+  /** An endpoint for every client, instead of the standard settings' (a test's fault-injecting proxy). */
+  endpoint?: string;
+  /** Attempts per call, instead of `AWS_MAX_ATTEMPTS` (else the SDK's default). */
+  maxAttempts?: number;
 }
 
 /**
@@ -54,7 +58,13 @@ export function clientConfig(region?: string, env: NodeJS.ProcessEnv = process.e
  * account or the local emulator.
  */
 export function createClients(opts: ClientOptions): Clients {
-  const common = { ...clientConfig(opts.region), region: opts.region, ...(opts.credentials ? { credentials: opts.credentials } : {}) };
+  const common = {
+    ...clientConfig(opts.region),
+    region: opts.region,
+    ...(opts.credentials ? { credentials: opts.credentials } : {}),
+    ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
+    ...(opts.maxAttempts ? { maxAttempts: opts.maxAttempts } : {}),
+  };
   return {
     region: opts.region,
     // Always the resolved endpoint (regional, AWS_ENDPOINT_URL or a VPC endpoint), never the host of

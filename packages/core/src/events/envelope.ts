@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { clip } from '../errors';
 
 /**
  * The EventBridge envelope every AWS event arrives in.
@@ -23,6 +24,7 @@ export type EventBridgeEnvelope = z.infer<typeof EventBridgeEnvelopeSchema>;
 export function firstIssue(error: z.ZodError, prefix = ''): string {
   const issue = error.issues[0];
   if (!issue) return 'invalid';
-  const path = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
-  return `${path || '(root)'}: ${issue.message}`;
+  // Keys and values come from the input (zod names unknown keys): each kept short and on one line.
+  const path = [prefix, ...issue.path.map((k) => clip(String(k), 40))].filter(Boolean).join('.');
+  return `${path || '(root)'}: ${clip(issue.message, 160)}`;
 }

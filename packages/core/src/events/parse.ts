@@ -2,7 +2,7 @@
  * parse: raw input → a typed, parsed event (an EventBridge event or a runbook request). Anything fixbridge does not know is rejected with an
  * `InputError` naming the field, never a stack trace.
  */
-import { InputError } from '../errors';
+import { clip, InputError } from '../errors';
 import { RESOURCE_KINDS } from '../resources';
 import { CLOUDTRAIL_DETAIL_TYPE, CloudTrailDetailSchema, type CloudTrailDetail } from './cloudtrail';
 import { EventBridgeEnvelopeSchema, firstIssue, type EventBridgeEnvelope } from './envelope';
@@ -43,7 +43,7 @@ export function parseEventText(text: string, source = 'event'): ParsedEvent {
   try {
     raw = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (cause) {
-    throw new InputError(`${source} is not valid JSON (${(cause as Error).message})`, { cause });
+    throw new InputError(`${source} is not valid JSON (${clip((cause as Error).message, 120)})`, { cause });
   }
   return parseEvent(raw, source);
 }
@@ -68,7 +68,7 @@ export function parseEvent(raw: unknown, source = 'event'): ParsedEvent {
   if (detailType === CLOUDTRAIL_DETAIL_TYPE) {
     if (!RESOURCE_KINDS.some((k) => k.cloudTrail.eventBridgeSource === e.source)) {
       throw new InputError(
-        `${source}: CloudTrail events from source "${e.source}" are not handled (fixbridge handles ${RESOURCE_KINDS.map((k) => k.cloudTrail.eventBridgeSource).join(', ')})`,
+        `${source}: CloudTrail events from source "${clip(e.source)}" are not handled (fixbridge handles ${RESOURCE_KINDS.map((k) => k.cloudTrail.eventBridgeSource).join(', ')})`,
       );
     }
     const d = CloudTrailDetailSchema.safeParse(e.detail);
@@ -77,7 +77,7 @@ export function parseEvent(raw: unknown, source = 'event'): ParsedEvent {
   }
 
   if (detailType === FINDINGS_IMPORTED || detailType === FINDINGS_CUSTOM_ACTION || detailType === INSIGHT_RESULTS || detailType === FINDINGS_IMPORTED_V2) {
-    if (e.source !== SECURITY_HUB_SOURCE) throw new InputError(`${source}: "${detailType}" events must come from source "${SECURITY_HUB_SOURCE}", not "${e.source}"`);
+    if (e.source !== SECURITY_HUB_SOURCE) throw new InputError(`${source}: "${detailType}" events must come from source "${SECURITY_HUB_SOURCE}", not "${clip(e.source)}"`);
     if (detailType === FINDINGS_IMPORTED) {
       const d = FindingsImportedDetailSchema.safeParse(e.detail);
       if (!d.success) throw new InputError(`${source}: Security Hub finding ${firstIssue(d.error, 'detail')}`);
@@ -99,6 +99,6 @@ export function parseEvent(raw: unknown, source = 'event'): ParsedEvent {
   }
 
   throw new InputError(
-    `${source} has an unknown shape: detail-type "${detailType}" from "${e.source}" (fixbridge handles "${CLOUDTRAIL_DETAIL_TYPE}", "${FINDINGS_IMPORTED}", "${FINDINGS_CUSTOM_ACTION}", "${FINDINGS_IMPORTED_V2}", "${INSIGHT_RESULTS}" and runbook requests)`,
+    `${source} has an unknown shape: detail-type "${clip(detailType)}" from "${clip(e.source)}" (fixbridge handles "${CLOUDTRAIL_DETAIL_TYPE}", "${FINDINGS_IMPORTED}", "${FINDINGS_CUSTOM_ACTION}", "${FINDINGS_IMPORTED_V2}", "${INSIGHT_RESULTS}" and runbook requests)`,
   );
 }

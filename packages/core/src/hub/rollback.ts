@@ -80,7 +80,9 @@ export function planRollback(changes: Change[], restorer: Pick<Restorer<unknown,
       else plan.tags.set[tag] = String(c.before);
     } else if (statement) {
       const policy = policyOf('Policy' in plan.values ? plan.values.Policy : current.Policy);
-      const i = policy.Statement.findIndex((s) => canonical(s) === canonical(c.after));
+      // The statement fixbridge wrote, where it wrote it (an equal statement elsewhere is someone else's); else wherever it moved.
+      const at = Number(/\[(\d+)\]$/.exec(c.field)![1]);
+      const i = canonical(policy.Statement[at]) === canonical(c.after) ? at : policy.Statement.findIndex((s) => canonical(s) === canonical(c.after));
       if (i < 0) refuse('the statement fixbridge wrote is no longer in the policy; not restored');
       else {
         if (c.before === null || c.before === undefined) policy.Statement.splice(i, 1);

@@ -4,7 +4,7 @@
  * is one kind module here plus its remediation modules.
  */
 import { splitArn, type ResourceRef } from '../arn';
-import { InputError } from '../errors';
+import { clip, InputError } from '../errors';
 import type { AnyKind } from './kind';
 import { mqBroker } from './mq-broker';
 import { snsTopic } from './sns-topic';
@@ -40,13 +40,13 @@ export function kindForEventBridgeSource(source: string): AnyKind | undefined {
  */
 export function parseArn(arn: string): ResourceRef {
   const parts = splitArn(arn);
-  if ('error' in parts) throw new InputError(`malformed ARN "${arn}": ${parts.error}`);
+  if ('error' in parts) throw new InputError(`malformed ARN "${clip(arn)}": ${parts.error}`);
   const kind = KINDS.find((k) => k.service === parts.service);
   if (!kind) {
-    throw new InputError(`unsupported ARN "${arn}": fixbridge handles ${KINDS.map((k) => k.service).join(', ').replace(/, (?=[^,]*$)/, ' and ')} resources, not "${parts.service}"`);
+    throw new InputError(`unsupported ARN "${clip(arn)}": fixbridge handles ${KINDS.map((k) => k.service).join(', ').replace(/, (?=[^,]*$)/, ' and ')} resources, not "${parts.service}"`);
   }
   const named = kind.nameOf(parts.resource);
-  if ('error' in named) throw new InputError(`malformed ARN "${arn}": ${named.error}`);
+  if ('error' in named) throw new InputError(`malformed ARN "${clip(arn)}": ${named.error}`);
   return { type: kind.type as ResourceType, arn, partition: parts.partition, region: parts.region, accountId: parts.accountId, name: named.name };
 }
 
