@@ -5,7 +5,9 @@
  */
 export * from './table';
 export * from './history';
+export * from './approvals';
 export * from './work-message';
+export * from './decisions';
 export * from './member';
 export * from './outputs';
 export * from './security-hub';

@@ -74,7 +74,9 @@ function sha256(text: string): string {
 export function idempotencyKey(item: WorkItem): string | undefined {
   const eventId = item.trigger.eventId;
   if (!eventId || !item.remediation || !item.ref) return undefined;
-  return sha256(`${eventId}\n${item.remediation.id}\n${resourceKey(item.ref)}`);
+  // An approved plan is other work than the plan filed for approval by the same event.
+  const approved = item.approved ? `\napproved ${item.approved.id}` : '';
+  return sha256(`${eventId}\n${item.remediation.id}\n${resourceKey(item.ref)}${approved}`);
 }
 
 /** The FIFO deduplication id (at most 128 characters): the idempotency key, or a hash of the message. */
