@@ -17,6 +17,8 @@ export interface Io {
    * FIXBRIDGE_HISTORY_TABLE, AWS_REGION); default: process.env, read when needed.
    */
   env?: Readonly<Record<string, string | undefined>>;
+  /** Stops a long-running command (`slack serve`) besides SIGINT and SIGTERM; tests use it. */
+  signal?: AbortSignal;
 }
 
 export const defaultIo: Io = {
