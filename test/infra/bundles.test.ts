@@ -1,7 +1,8 @@
 /**
  * The Lambda bundles as `sst deploy` builds them (esbuild, the stack's own options): what each one
- * carries. The router calls SQS only, so it must not ship the clients the engine's outputs use; no
- * bundle ships zod's other locales or the CloudWatch client pinned for the emulator.
+ * carries. The router calls SQS only, so it must not ship the clients the engine's outputs use, nor
+ * Slack's; the Slack interaction function reads the table and sends to the queue, and nothing more;
+ * no bundle ships zod's other locales or the CloudWatch client pinned for the emulator.
  */
 import { join } from 'node:path';
 import { build, type Metafile } from 'esbuild';
@@ -37,10 +38,19 @@ beforeAll(async () => {
 const packagesIn = (name: Name) => new Set(inputs[name]!.flatMap((p) => /.*node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(p)?.[1] ?? []));
 
 describe('Lambda bundles', () => {
-  it('the router bundles none of the Security Hub, DynamoDB or EventBridge clients', () => {
+  it('the router bundles none of the Security Hub, DynamoDB, EventBridge or Slack clients', () => {
     const router = packagesIn('router');
-    for (const pkg of ['@aws-sdk/client-securityhub', '@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb', '@aws-sdk/client-eventbridge']) expect(router).not.toContain(pkg);
+    for (const pkg of ['@aws-sdk/client-securityhub', '@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb', '@aws-sdk/client-eventbridge', '@slack/web-api']) expect(router).not.toContain(pkg);
     expect(packagesIn('worker')).toContain('@aws-sdk/client-securityhub');
+  });
+
+  it('the Slack interaction function ships the table and queue clients it calls, not the Slack SDK or the outputs', () => {
+    const slack = packagesIn('slack');
+    expect(slack).toContain('@aws-sdk/lib-dynamodb');
+    expect(slack).toContain('@aws-sdk/client-sqs');
+    for (const pkg of ['@slack/web-api', '@aws-sdk/client-securityhub', '@aws-sdk/client-eventbridge']) expect(slack).not.toContain(pkg);
+    // The worker posts approvals and updates their messages with the Slack SDK.
+    expect(packagesIn('worker')).toContain('@slack/web-api');
   });
 
   it('only the worker writes back to Security Hub', () => {

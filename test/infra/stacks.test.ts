@@ -139,7 +139,7 @@ describe('hub stack', () => {
     hub.hasResourceProperties('AWS::DynamoDB::Table', {
       KeySchema: [{ AttributeName: HISTORY_TABLE.partitionKey, KeyType: 'HASH' }],
       TimeToLiveSpecification: { AttributeName: HISTORY_TABLE.ttlAttribute, Enabled: true },
-      GlobalSecondaryIndexes: [Match.objectLike({ IndexName: HISTORY_TABLE.resourceIndex.name })],
+      GlobalSecondaryIndexes: [Match.objectLike({ IndexName: HISTORY_TABLE.resourceIndex.name }), Match.objectLike({ IndexName: HISTORY_TABLE.approvalIndex.name })],
     });
     hub.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ FIXBRIDGE_CONFIG_PARAMETER: Match.anyValue(), FIXBRIDGE_HISTORY_TABLE: Match.anyValue(), FIXBRIDGE_EXTERNAL_ID: 'fixbridge-dev' }) } });
   });

@@ -24,6 +24,9 @@ const positiveInt = z.coerce.number().int().positive();
 
 export const RouterEnvSchema = z.object({ [ENV.configParameter]: text, [ENV.workQueueUrl]: z.url() });
 
+/** The Slack interaction function: the approvals (in the history table) and the work queue its decisions go to. */
+export const SlackEnvSchema = z.object({ [ENV.historyTable]: text, [ENV.workQueueUrl]: z.url() });
+
 export const EngineEnvSchema = z.object({
   [ENV.configParameter]: text,
   [ENV.historyTable]: text,
