@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The demo (npm run demo): start the local AWS API emulator, seed misconfigured queues, and run
-# fixbridge on sample events in dry-run, then auto, showing the queues before and after.
+# fixbridge on sample events in dry-run, then auto, showing the queues before and after; then a plan
+# in approval mode, approved from the CLI.
 # Nothing here touches a real AWS account: every call goes to the emulator on 127.0.0.1.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -51,6 +52,23 @@ step npx fixbridge handle --event "$DIR/orders-broker-created.json" --config "$D
 
 bold "== 8. Bad input is one clear line and exit code 2"
 step npx fixbridge run sqs-require-tls --resource arn:aws:sqs:us-east-1:12345:orders
+
+# ---- Approvals: one self-contained step (its own queue and approvals directory) --------------
+approvals_step() {
+  export FIXBRIDGE_APPROVALS_DIR="$DIR/approvals"
+  local arn=arn:aws:sqs:us-east-1:123456789012:invoices id
+  node --input-type=module -e "import { SQSClient, CreateQueueCommand } from '@aws-sdk/client-sqs'; await new SQSClient({}).send(new CreateQueueCommand({ QueueName: 'invoices' }));"
+  bold "== 9. Approval mode: the plan for the new queue 'invoices' is filed for a person, nothing is written"
+  step npx fixbridge run sqs-require-tls --resource "$arn" --mode approval
+  step npx fixbridge approvals
+  id=$(npx fixbridge approvals --json | node -e 'let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => console.log(JSON.parse(s).approvals[0].id))')
+  step npx fixbridge approvals show "$id"
+  bold "== 10. A person approves it from the CLI: fixbridge re-reads the queue, applies exactly that plan once and verifies it; approving again writes nothing"
+  step npx fixbridge approve "$id"
+  step npx fixbridge approve "$id"
+  step npx fixbridge approvals --all
+}
+approvals_step
 
 bold "== The resources after"
 npx tsx scripts/demo/seed.ts show orders payments.fifo legacy-batch
