@@ -8,9 +8,8 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describeError } from '@fixbridge/core';
-import { decide, describeDecider, type ApprovalStore, type DecideDeps } from '@fixbridge/core/approvals';
+import { decide, describeDecider, type ApprovalNotifier, type ApprovalStore, type DecideDeps } from '@fixbridge/core/approvals';
 import { ephemeral, handleInteraction, INTERACTIONS_PATH, reportToSlack, respond, type DecisionRequest, type InteractionDeps } from '@fixbridge/core/slack';
-import type { ApprovalNotifier } from '@fixbridge/core/approvals';
 
 const MAX_BODY_BYTES = 1 << 20;
 

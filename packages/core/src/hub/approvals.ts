@@ -28,7 +28,7 @@ export class HubApprovalStore implements ApprovalStore {
 
   constructor(private readonly opts: HubApprovalStoreOptions) {
     this.where = `table ${opts.table}`;
-    this.doc = DynamoDBDocumentClient.from(new DynamoDBClient(clientConfig(opts.region)), { marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: true } });
+    this.doc = DynamoDBDocumentClient.from(new DynamoDBClient(clientConfig(opts.region)), { marshallOptions: { removeUndefinedValues: true } });
   }
 
   private ttl(a: Approval): number {
