@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { configDefaults, defineConfig } from 'vitest/config';
 
@@ -24,6 +25,8 @@ const NOT_MIRRORED = [...configDefaults.exclude, 'test/infra/**'];
  * ProjectConfig type leaves the option out, but its runner reads it from each project's config.
  */
 const PASS_WITH_NO_TESTS = { passWithNoTests: true } as object;
+/** Approvals filed by tests in approval mode go to a directory of this run, never the user's state dir. */
+const APPROVALS_DIR = join(tmpdir(), `fixbridge-test-approvals-${process.pid}`);
 
 export default defineConfig({
   test: {
@@ -38,7 +41,7 @@ export default defineConfig({
           include: withSuites('offline'),
           exclude: NOT_MIRRORED,
           environment: 'node',
-          env: { FIXBRIDGE_TEST_PROJECT: 'unit' },
+          env: { FIXBRIDGE_TEST_PROJECT: 'unit', FIXBRIDGE_APPROVALS_DIR: APPROVALS_DIR },
           ...PASS_WITH_NO_TESTS,
         },
       },
@@ -56,7 +59,7 @@ export default defineConfig({
           include: withSuites('onEmulator'),
           exclude: NOT_MIRRORED,
           environment: 'node',
-          env: { FIXBRIDGE_TEST_PROJECT: 'integration' },
+          env: { FIXBRIDGE_TEST_PROJECT: 'integration', FIXBRIDGE_APPROVALS_DIR: APPROVALS_DIR },
           ...PASS_WITH_NO_TESTS,
           globalSetup: ['test/support/emulator-global.ts'],
           setupFiles: ['test/support/emulator-env.ts'],

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The demo (npm run demo): start the local AWS API emulator, seed misconfigured queues, a topic and a
 # broker, and sweep the account: dry-run (progress, summary, a Markdown report), auto, and again
-# until nothing is left to change; then a Security Hub event, and bad input.
+# until nothing is left to change; then a Security Hub event, bad input, and a plan in approval
+# mode, approved from the CLI.
 # Nothing here touches a real AWS account: every call goes to the emulator on 127.0.0.1.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -52,6 +53,23 @@ step npx fixbridge handle --event "$DIR/orders-finding-sqs3.json" --config "$DIR
 
 bold "== 6. Bad input is one clear line and exit code 2"
 step npx fixbridge sweep --regions us-east-1,mars-1
+
+# ---- Approvals: one self-contained step (its own queue and approvals directory) --------------
+approvals_step() {
+  export FIXBRIDGE_APPROVALS_DIR="$DIR/approvals"
+  local arn=arn:aws:sqs:us-east-1:123456789012:invoices id
+  node --input-type=module -e "import { SQSClient, CreateQueueCommand } from '@aws-sdk/client-sqs'; await new SQSClient({}).send(new CreateQueueCommand({ QueueName: 'invoices' }));"
+  bold "== 7. Approval mode: the plan for the new queue 'invoices' is filed for a person, nothing is written"
+  step npx fixbridge run sqs-require-tls --resource "$arn" --mode approval
+  step npx fixbridge approvals
+  id=$(npx fixbridge approvals --json | node -e 'let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => console.log(JSON.parse(s).approvals[0].id))')
+  step npx fixbridge approvals show "$id"
+  bold "== 8. A person approves it from the CLI: fixbridge re-reads the queue, applies exactly that plan once and verifies it; approving again writes nothing"
+  step npx fixbridge approve "$id"
+  step npx fixbridge approve "$id"
+  step npx fixbridge approvals --all
+}
+approvals_step
 
 bold "== The resources after"
 npx tsx scripts/demo/seed.ts show orders payments.fifo legacy-batch

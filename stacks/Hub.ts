@@ -19,10 +19,11 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { ParameterTier, StringParameter } from 'aws-cdk-lib/aws-ssm';
 import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
-import { Function as SstFunction, type StackContext } from 'sst/constructs';
+import { Api, Config, Function as SstFunction, type StackContext } from 'sst/constructs';
 import { CUSTOM_ACTIONS, DEFAULT_EXEMPT_TAG_KEY, RESOURCE_KINDS } from '@fixbridge/core';
 import { HISTORY_TABLE } from '@fixbridge/core/hub';
 import { ENV } from '../packages/functions/src/env';
+import { INTERACTIONS_PATH as SLACK_INTERACTIONS_PATH } from '@fixbridge/core/slack';
 import { FUNCTIONS, NODEJS, RUNTIME } from './functions';
 import { remediationStatements, sweepStatement } from './iam';
 import { cloudTrailPatterns, customActionPattern, findingsPattern, findingsV2Pattern } from './patterns';
@@ -48,8 +49,9 @@ export function hubStack(settings: HubSettings) {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    const { name: indexName, partitionKey, sortKey } = HISTORY_TABLE.resourceIndex;
-    history.addGlobalSecondaryIndex({ indexName, partitionKey: { name: partitionKey, type: AttributeType.STRING }, sortKey: { name: sortKey, type: AttributeType.STRING } });
+    for (const { name: indexName, partitionKey, sortKey } of [HISTORY_TABLE.resourceIndex, HISTORY_TABLE.approvalIndex]) {
+      history.addGlobalSecondaryIndex({ indexName, partitionKey: { name: partitionKey, type: AttributeType.STRING }, sortKey: { name: sortKey, type: AttributeType.STRING } });
+    }
 
     // Notifications: a customer-managed key, because CloudWatch alarms cannot use alias/aws/sns.
     const key = new Key(stack, 'NotificationKey', { enableKeyRotation: true, description: 'fixbridge notification topic' });
@@ -181,6 +183,27 @@ export function hubStack(settings: HubSettings) {
       });
     }
 
+    // Slack approvals (when the stage's engine config has "slack"): the interaction route, and the
+    // two stage secrets (`npx sst secrets set …`), bound to the functions that read them, never in the template.
+    let slack: SstFunction | undefined;
+    if (settings.engine.slack) {
+      const signingSecret = new Config.Secret(stack, 'SLACK_SIGNING_SECRET');
+      const botToken = new Config.Secret(stack, 'SLACK_BOT_TOKEN');
+      slack = new SstFunction(stack, 'Slack', {
+        ...common,
+        ...FUNCTIONS.slack,
+        environment: { ...retries, [ENV.historyTable]: history.tableName, [ENV.workQueueUrl]: work.queueUrl },
+        bind: [signingSecret],
+      });
+      // What it calls: one GetItem (the approval), one SendMessage (the decision).
+      slack.addToRolePolicy(allow(['dynamodb:GetItem'], [history.tableArn]));
+      slack.addToRolePolicy(allow(['sqs:SendMessage'], [work.queueArn]));
+      worker.bind([botToken]);
+      runbook.bind([botToken]);
+      const api = new Api(stack, 'SlackApi', { cors: false, routes: { [`POST ${SLACK_INTERACTIONS_PATH}`]: slack } });
+      stack.addOutputs({ SlackInteractionUrl: `${api.url}${SLACK_INTERACTIONS_PATH}` });
+    }
+
     stack.addOutputs({
       WorkerRoleArn: workerRole.roleArn,
       RunbookFunction: runbook.functionName,
@@ -190,6 +213,6 @@ export function hubStack(settings: HubSettings) {
       DeadLetterQueue: deadLetters.queueUrl,
       EngineConfigParameter: parameter.parameterName,
     });
-    return { work, deadLetters, history, topic, workerRole, router, worker, runbook };
+    return { work, deadLetters, history, topic, workerRole, router, worker, runbook, slack };
   };
 }

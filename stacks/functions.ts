@@ -35,6 +35,7 @@ export const FUNCTIONS = {
   router: { handler: 'packages/functions/src/router.handler', timeout: 120, memorySize: 512, description: 'fixbridge: events to work items on the FIFO work queue' },
   worker: { handler: 'packages/functions/src/worker.handler', timeout: 300, memorySize: 512, description: 'fixbridge: runs the engine for each work item, and lists the sweep' },
   runbook: { handler: 'packages/functions/src/runbook.handler', timeout: 300, memorySize: 512, description: 'fixbridge: runbook requests by direct invocation' },
+  slack: { handler: 'packages/functions/src/slack.handler', timeout: 10, memorySize: 256, description: 'fixbridge: Slack approval clicks to the work queue' },
 } as const;
 
 /** The handler's source file, e.g. `packages/functions/src/router.ts`. */

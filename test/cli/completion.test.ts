@@ -29,7 +29,9 @@ offline('fixbridge completion', () => {
     expect(complete(script, ['fixbridge', ''])).toEqual([...COMMANDS, 'completion', 'help', '-v', '--version', '-h', '--help']);
     expect(complete(script, ['fixbridge', 'ro'])).toEqual(['rollback']);
     expect(complete(script, ['fixbridge', 'list', '--'])).toEqual(['--json', '--no-color', '--help']);
-    expect(complete(script, ['fixbridge', 'run', 'sqs-require-tls', '--'])).toEqual(['--resource', '--mode', '--config', '--json', '--no-color', '--help']);
+    expect(complete(script, ['fixbridge', 'run', 'sqs-require-tls', '--'])).toEqual(['--resource', '--mode', '--config', '--approvals', '--json', '--no-color', '--help']);
+    expect(complete(script, ['fixbridge', 'approvals', ''])).toEqual(['list', 'show', '--all', '--approvals', '--table', '--json', '--no-color', '-h', '--help']);
+    expect(complete(script, ['fixbridge', 'slack', ''])).toEqual(['serve', '--port', '--host', '--config', '--approvals', '--table', '-h', '--help']);
     expect(complete(script, ['fixbridge', 'rollback', 'ch-1', '--mode', ''])).toEqual(['dry-run', 'approval', 'auto']);
     expect(complete(script, ['fixbridge', 'run', 'x', '--resource', ''])).toEqual([]);
     expect(complete(script, ['fixbridge', 'handle', '--event', 'package.j'])).toEqual(['package.json']);

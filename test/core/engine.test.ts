@@ -6,6 +6,7 @@ import {
   defaultConfig,
   defineKind,
   parseArn,
+  planHash,
   run,
   sqsQueue,
   type AnyRemediation,
@@ -366,5 +367,59 @@ offline('engine: duplicates, locks, stopping', () => {
     const [r] = await run([item(remediation('x', 'b', s))], deps({ modeOverride: 'auto', signal: stop.signal }));
     expect(r).toMatchObject({ status: 'skipped', reason: 'stopped before this resource was started; nothing was read or written' });
     expect(s.counts.reads).toBe(0);
+  });
+
+});
+
+offline('engine: approval mode', () => {
+  /** A gate that records what it is asked to file and answers with a named approval. */
+  function gate(fail?: Error) {
+    const filed: { plan: { changes: unknown[]; ops: unknown[] }; reason: string }[] = [];
+    const approvals: NonNullable<EngineDeps['approvals']> = {
+      file: async (_item, plan, result) => {
+        if (fail) throw fail;
+        filed.push({ plan, reason: result.reason });
+        return { ...result, approvalId: 'ap-aaaaaaaaaa', reason: `${result.reason}: filed as approval ap-aaaaaaaaaa` };
+      },
+    };
+    return { filed, approvals };
+  }
+
+  it('files the plan through the gate and writes nothing', async () => {
+    const s = store('a');
+    const g = gate();
+    const [r] = await run([item(remediation('x', 'b', s))], deps({ modeOverride: 'approval', approvals: g.approvals }));
+    expect(r).toMatchObject({ status: 'awaiting-approval', approvalId: 'ap-aaaaaaaaaa', reason: expect.stringContaining('filed as approval ap-aaaaaaaaaa') });
+    expect(g.filed).toEqual([{ plan: expect.objectContaining({ ops: ['a+b'] }), reason: 'value is a; waiting for a person to approve' }]);
+    expect(s.writes).toEqual([]);
+  });
+
+  it('applies an approved plan once and verifies it, whatever the configured mode', async () => {
+    const s = store('a');
+    const r0 = remediation('x', 'b', s);
+    const plan = { changes: [{ field: 'Value', description: 'append b', before: 'a', after: 'a+b' }], ops: ['a+b'] };
+    const g = gate();
+    const [r] = await run([item(r0, { approved: { id: 'ap-aaaaaaaaaa', planHash: planHash(plan) } })], deps({ approvals: g.approvals }));
+    expect(r).toMatchObject({ status: 'applied' });
+    expect(s.writes).toEqual(['a+b']);
+    expect(g.filed).toEqual([]);
+  });
+
+  it('writes nothing when the resource changed since the approved plan, and files the new plan', async () => {
+    const s = store('a');
+    const approvedWhen = { changes: [{ field: 'Value', description: 'append b', before: 'a', after: 'a+b' }], ops: ['a+b'] };
+    s.value = 'a+c'; // someone changed it after the person saw the plan
+    const g = gate();
+    const [r] = await run([item(remediation('x', 'b', s), { approved: { id: 'ap-aaaaaaaaaa', planHash: planHash(approvedWhen) } })], deps({ approvals: g.approvals }));
+    expect(s.writes).toEqual([]);
+    expect(r).toMatchObject({ status: 'awaiting-approval', reason: expect.stringMatching(/^the resource changed since the plan of approval ap-aaaaaaaaaa was made, so nothing was written; value is a\+c/) });
+    expect(g.filed).toEqual([{ plan: expect.objectContaining({ ops: ['a+c+b'] }), reason: expect.any(String) }]);
+  });
+
+  it('fails, writing nothing, when the plan cannot be filed', async () => {
+    const s = store('a');
+    const [r] = await run([item(remediation('x', 'b', s))], deps({ modeOverride: 'approval', approvals: gate(new Error('disk full')).approvals }));
+    expect(r).toMatchObject({ status: 'failed', reason: 'value is a; could not file the plan for approval (disk full), so nothing was written' });
+    expect(s.writes).toEqual([]);
   });
 });

@@ -1,8 +1,9 @@
 /**
  * The Lambda bundles as `sst deploy` builds them (esbuild, the stack's own options): what each one
  * carries. The router calls SQS only (it queues a sweep's listings; the workers list), so it must
- * not ship the clients the engine's outputs use, nor STS for member roles; no
- * bundle ships zod's other locales or the CloudWatch client pinned for the emulator.
+ * not ship the clients the engine's outputs use, nor STS for member roles, nor Slack's; the Slack
+ * interaction function reads the table and sends to the queue, and nothing more; no bundle ships
+ * zod's other locales or the CloudWatch client pinned for the emulator.
  */
 import { join } from 'node:path';
 import { build, type Metafile } from 'esbuild';
@@ -38,9 +39,9 @@ beforeAll(async () => {
 const packagesIn = (name: Name) => new Set(inputs[name]!.flatMap((p) => /.*node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(p)?.[1] ?? []));
 
 describe('Lambda bundles', () => {
-  it('the router bundles none of the Security Hub, DynamoDB or EventBridge clients', () => {
+  it('the router bundles none of the Security Hub, DynamoDB, EventBridge or Slack clients', () => {
     const router = packagesIn('router');
-    for (const pkg of ['@aws-sdk/client-securityhub', '@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb', '@aws-sdk/client-eventbridge']) expect(router).not.toContain(pkg);
+    for (const pkg of ['@aws-sdk/client-securityhub', '@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb', '@aws-sdk/client-eventbridge', '@slack/web-api']) expect(router).not.toContain(pkg);
     expect(packagesIn('worker')).toContain('@aws-sdk/client-securityhub');
   });
 
@@ -54,6 +55,15 @@ describe('Lambda bundles', () => {
   it.each(Object.keys(FUNCTIONS) as Name[])('%s ships none of the CLI sweep (its Organizations and EC2 clients)', (name) => {
     expect(inputs[name]!.filter((p) => p.endsWith('packages/core/src/sweep.ts'))).toEqual([]);
     for (const pkg of ['@aws-sdk/client-organizations', '@aws-sdk/client-ec2']) expect(packagesIn(name)).not.toContain(pkg);
+  });
+
+  it('the Slack interaction function ships the table and queue clients it calls, not the Slack SDK or the outputs', () => {
+    const slack = packagesIn('slack');
+    expect(slack).toContain('@aws-sdk/lib-dynamodb');
+    expect(slack).toContain('@aws-sdk/client-sqs');
+    for (const pkg of ['@slack/web-api', '@aws-sdk/client-securityhub', '@aws-sdk/client-eventbridge']) expect(slack).not.toContain(pkg);
+    // The worker posts approvals and updates their messages with the Slack SDK.
+    expect(packagesIn('worker')).toContain('@slack/web-api');
   });
 
   it('only the worker writes back to Security Hub', () => {

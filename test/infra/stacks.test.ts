@@ -236,9 +236,13 @@ describe('hub stack', () => {
     hub.hasResourceProperties('AWS::DynamoDB::Table', {
       KeySchema: [{ AttributeName: HISTORY_TABLE.partitionKey, KeyType: 'HASH' }],
       TimeToLiveSpecification: { AttributeName: HISTORY_TABLE.ttlAttribute, Enabled: true },
-      GlobalSecondaryIndexes: [Match.objectLike({ IndexName: HISTORY_TABLE.resourceIndex.name })],
+      GlobalSecondaryIndexes: [Match.objectLike({ IndexName: HISTORY_TABLE.resourceIndex.name }), Match.objectLike({ IndexName: HISTORY_TABLE.approvalIndex.name })],
     });
     hub.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ FIXBRIDGE_CONFIG_PARAMETER: Match.anyValue(), FIXBRIDGE_HISTORY_TABLE: Match.anyValue(), FIXBRIDGE_EXTERNAL_ID: 'fixbridge-dev' }) } });
+  });
+  it('without "slack" in its engine config has no Slack route, function or secrets', () => {
+    expect(resources(hub, 'AWS::ApiGatewayV2::Route')).toEqual([]);
+    expect(JSON.stringify(hub.toJSON())).not.toContain('SLACK_');
   });
 });
 
@@ -265,6 +269,54 @@ describe('hub with member accounts and sweep regions', () => {
     const principals = JSON.stringify(busPolicy.Properties.Statement.Principal.AWS);
     expect(principals).toContain(':iam::444455556666:root');
     expect(principals).toContain(':iam::777788889999:root');
+  });
+});
+
+describe('hub with Slack approvals', () => {
+  const CANARY = { SLACK_SIGNING_SECRET: 'canary-signing-secret-5f2c', SLACK_BOT_TOKEN: 'xoxb-canary-token-9d41' };
+  let hub: Template;
+  beforeAll(async () => {
+    const settings = parseStageSettings('appr', { kind: 'hub', externalId: 'fixbridge-appr', engine: { mode: 'approval', slack: { channel: 'C0SECURITY', approvers: ['U0ANA'] } } }) as HubSettings;
+    // Secrets set in the environment of whoever synthesizes must not reach the template.
+    const saved = Object.fromEntries(Object.keys(CANARY).map((k) => [k, process.env[k]]));
+    Object.assign(process.env, CANARY);
+    try {
+      hub = (await synthStage('appr', { hub: settings }))[0]!.template;
+    } finally {
+      for (const [k, v] of Object.entries(saved)) v === undefined ? delete process.env[k] : (process.env[k] = v);
+    }
+  });
+
+  it('routes POST /slack/interactions of an HTTP API to the Slack function, and outputs its URL', () => {
+    const fn = logicalIdOf(hub, 'AWS::Lambda::Function', /^Slack[0-9A-F]{8}$/);
+    const integration = logicalIdOf(hub, 'AWS::ApiGatewayV2::Integration', /^SlackApi/);
+    hub.hasResourceProperties('AWS::ApiGatewayV2::Integration', { IntegrationType: 'AWS_PROXY', IntegrationUri: { 'Fn::GetAtt': [fn, 'Arn'] }, PayloadFormatVersion: '2.0' });
+    hub.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'POST /slack/interactions', Target: { 'Fn::Join': ['', ['integrations/', { Ref: integration }]] } });
+    expect(resources(hub, 'AWS::ApiGatewayV2::Route')).toHaveLength(1);
+    expect(JSON.stringify(hub.toJSON().Outputs.SlackInteractionUrl.Value)).toContain('/slack/interactions');
+  });
+
+  it('lets the Slack function do only what it does: read an approval, queue a decision, read its signing secret', () => {
+    const role = logicalIdOf(hub, 'AWS::IAM::Role', /^SlackServiceRole/);
+    const statements = resources(hub, 'AWS::IAM::Policy')
+      .filter(([, p]) => p.Properties.Roles.some((r: { Ref?: string }) => r.Ref === role))
+      .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]);
+    const byAction = Object.fromEntries(statements.flatMap((st) => [st.Action].flat().map((a) => [a, JSON.stringify(st.Resource)])));
+    // X-Ray: SST traces every function.
+    expect(Object.keys(byAction).sort()).toEqual(['dynamodb:GetItem', 'sqs:SendMessage', 'ssm:GetParameters', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+    expect(byAction['dynamodb:GetItem']).toBe(JSON.stringify({ 'Fn::GetAtt': [logicalIdOf(hub, 'AWS::DynamoDB::Table', /^History/), 'Arn'] }));
+    expect(byAction['sqs:SendMessage']).toBe(JSON.stringify({ 'Fn::GetAtt': [logicalIdOf(hub, 'AWS::SQS::Queue', /^Work[0-9A-F]{8}$/), 'Arn'] }));
+    expect(byAction['ssm:GetParameters']).toContain('/Secret/SLACK_SIGNING_SECRET/value');
+    expect(byAction['ssm:GetParameters']).not.toContain('SLACK_BOT_TOKEN');
+    const worker = logicalIdOf(hub, 'AWS::IAM::Role', /^WorkerRole/);
+    expect(roleActions(hub, worker)).toContain('ssm:GetParameters');
+  });
+
+  it('puts no secret in the template: the functions fetch them from SSM at cold start', () => {
+    const text = JSON.stringify(hub.toJSON());
+    for (const value of Object.values(CANARY)) expect(text).not.toContain(value);
+    hub.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ SST_Secret_value_SLACK_SIGNING_SECRET: '__FETCH_FROM_SSM__' }) } });
+    hub.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ SST_Secret_value_SLACK_BOT_TOKEN: '__FETCH_FROM_SSM__' }) } });
   });
 });
 

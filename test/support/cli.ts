@@ -5,7 +5,7 @@ import { expect } from 'vitest';
 import { main, type Io } from '../../packages/cli/src/main';
 import { ROOT } from './paths';
 
-export const COMMANDS = ['handle', 'run', 'sweep', 'list', 'history', 'rollback'] as const;
+export const COMMANDS = ['handle', 'run', 'sweep', 'list', 'history', 'rollback', 'approvals', 'approve', 'reject', 'slack'] as const;
 export const CLI_VERSION = (JSON.parse(readFileSync(join(ROOT, 'packages/cli/package.json'), 'utf8')) as { version: string }).version;
 
 /** Run the CLI in-process with parts of the Io replaced (an empty environment unless given). */

@@ -17,23 +17,22 @@ import { ACCOUNT, REGION, seedClients, uniqueName } from './aws';
 import './quiet-lambda';
 
 export async function createHistoryTable(name = uniqueName('history')): Promise<string> {
-  const { partitionKey, resourceIndex } = HISTORY_TABLE;
+  const { partitionKey, resourceIndex, approvalIndex } = HISTORY_TABLE;
+  const indexes = [resourceIndex, approvalIndex];
   await new DynamoDBClient({ region: REGION }).send(
     new CreateTableCommand({
       TableName: name,
       BillingMode: 'PAY_PER_REQUEST',
       KeySchema: [{ AttributeName: partitionKey, KeyType: 'HASH' }],
-      AttributeDefinitions: [partitionKey, resourceIndex.partitionKey, resourceIndex.sortKey].map((AttributeName) => ({ AttributeName, AttributeType: 'S' })),
-      GlobalSecondaryIndexes: [
-        {
-          IndexName: resourceIndex.name,
-          KeySchema: [
-            { AttributeName: resourceIndex.partitionKey, KeyType: 'HASH' },
-            { AttributeName: resourceIndex.sortKey, KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'ALL' },
-        },
-      ],
+      AttributeDefinitions: [partitionKey, ...indexes.flatMap((i) => [i.partitionKey, i.sortKey])].map((AttributeName) => ({ AttributeName, AttributeType: 'S' })),
+      GlobalSecondaryIndexes: indexes.map((i) => ({
+        IndexName: i.name,
+        KeySchema: [
+          { AttributeName: i.partitionKey, KeyType: 'HASH' },
+          { AttributeName: i.sortKey, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      })),
     }),
   );
   return name;

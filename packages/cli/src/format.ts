@@ -1,5 +1,6 @@
 /** Human-readable output: a plan/result listing for a person. Colour only on a TTY. */
 import { permissionsOf, STATUSES, type AnyRemediation, type Result, type Status } from '@fixbridge/core';
+import { statusAt, type Approval, type ShownStatus } from '@fixbridge/core/approvals';
 
 export interface Style {
   color: boolean;
@@ -86,5 +87,84 @@ export function formatCatalog(catalog: readonly AnyRemediation[], style: Style):
     lines.push(`  ${r.id}: ${permissionsOf(r).join(', ')}`);
     if (r.controls.seeds.length) lines.push(`  ${' '.repeat(r.id.length)}  seed refs: ${r.controls.seeds.join('; ')}`);
   }
+  return lines.join('\n') + '\n';
+}
+
+/** A duration as a person reads it: 45s, 12m, 3h20m, 2d4h. */
+export function duration(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m`;
+  const h = Math.floor(m / 60);
+  if (h < 48) return `${h}h${m % 60 ? `${m % 60}m` : ''}`;
+  return `${Math.floor(h / 24)}d${h % 24 ? `${h % 24}h` : ''}`;
+}
+
+const APPROVAL_COLOR: Record<ShownStatus, keyof typeof CODES> = {
+  pending: 'magenta',
+  approved: 'cyan',
+  applied: 'green',
+  failed: 'red',
+  superseded: 'yellow',
+  rejected: 'yellow',
+  expired: 'gray',
+};
+
+/** `fixbridge approvals list`: one line per approval. */
+export function formatApprovals(approvals: Approval[], style: Style, now: Date, all: boolean): string {
+  if (approvals.length === 0) return all ? 'no approvals\n' : 'no pending approvals ("--all" lists decided and expired ones too)\n';
+  const rows = approvals.map((a) => {
+    const status = statusAt(a, now);
+    const left = Date.parse(a.expiresAt) - now.getTime();
+    const plan = a.plan.changes.map((c) => c.description).join('; ') || a.plan.reason;
+    return [a.id, status, a.remediation, a.resourceArn, duration(now.getTime() - Date.parse(a.createdAt)), status === 'pending' ? `in ${duration(left)}` : '—', plan];
+  });
+  const header = ['ID', 'STATUS', 'REMEDIATION', 'RESOURCE', 'AGE', 'EXPIRES', 'PLAN'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (r: string[], color?: keyof typeof CODES) =>
+    r.map((c, i) => (i === 1 && color ? paint(style, color, c.padEnd(widths[i]!)) : i === r.length - 1 ? brief(c, 120) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  return [paint(style, 'bold', line(header)), ...rows.map((r) => line(r, APPROVAL_COLOR[r[1] as ShownStatus]))].join('\n') + '\n';
+}
+
+/** A value in full, JSON pretty-printed (a policy held as JSON text too), indented by `indent`. */
+function full(value: unknown, indent: string): string {
+  let v = value;
+  if (typeof v === 'string' && /^\s*[[{]/.test(v)) {
+    try {
+      v = JSON.parse(v);
+    } catch {
+      /* plain text */
+    }
+  }
+  const text = v === null || v === undefined ? '(none)' : typeof v === 'string' ? v : JSON.stringify(v, null, 2);
+  return text.split('\n').join(`\n${indent}`);
+}
+
+/** `fixbridge approvals show <id>`: the whole plan, the decision and the outcome. */
+export function formatApproval(a: Approval, style: Style, now: Date): string {
+  const status = statusAt(a, now);
+  const t = a.trigger;
+  const lines = [
+    `${paint(style, 'bold', a.id)}  ${paint(style, APPROVAL_COLOR[status], status.toUpperCase())}  ${paint(style, 'bold', a.remediation)}  ${a.title}`,
+    `  resource:     ${a.resourceArn} (account ${a.account}, ${a.region})`,
+    `  controls:     ${a.controls.join(', ') || '—'}; risk ${a.risk}`,
+    `  triggered by: ${t.kind}${t.eventName ? ` ${t.eventName}` : ''}${t.controlId ? ` ${t.controlId}` : ''}${t.eventId ? ` (event ${t.eventId})` : ''}${t.findingId ? ` finding ${t.findingId}` : ''}`,
+    `  filed:        ${a.createdAt}; expires ${a.expiresAt}${status === 'pending' ? ` (in ${duration(Date.parse(a.expiresAt) - now.getTime())})` : ''}`,
+    `  approvers:    ${a.approvers.length ? `${a.approvers.join(', ')} (in Slack)` : '— (no Slack approvers: decide from the CLI)'}${a.slack ? `; posted to Slack ${a.slack.channel} at ${a.slack.ts}` : ''}`,
+    `  plan:         ${a.plan.reason}`,
+  ];
+  for (const c of a.plan.changes) {
+    lines.push(`    ~ ${c.field}: ${c.description}`);
+    lines.push(`        before: ${paint(style, 'red', full(c.before, '                '))}`);
+    lines.push(`        after:  ${paint(style, 'green', full(c.after, '                '))}`);
+  }
+  lines.push(`  plan hash:    ${a.planHash} (over the changes and the exact writes)`);
+  if (a.decision) {
+    const d = a.decision;
+    lines.push(`  decision:     ${d.verdict === 'approve' ? 'approved' : 'rejected'} by ${d.by.name ?? d.by.id} (${d.by.channel}) at ${d.at}${d.reason ? `: ${d.reason}` : ''}`);
+  }
+  if (a.outcome) lines.push(`  outcome:      ${a.outcome.reason}${a.outcome.supersededBy ? ` (now ${a.outcome.supersededBy})` : ''}`);
+  if (status === 'pending') lines.push('', `Decide: fixbridge approve ${a.id}   or   fixbridge reject ${a.id} --reason "…"`);
   return lines.join('\n') + '\n';
 }

@@ -24,6 +24,8 @@ export interface Io {
   onInterrupt?: (handler: () => void) => () => void;
   /** The STS client that assumes member roles in other accounts; tests may replace it. */
   sts?: STSClient;
+  /** Stops a long-running command (`slack serve`) besides SIGINT and SIGTERM; tests use it. */
+  signal?: AbortSignal;
 }
 
 export const defaultIo: Io = {

@@ -7,14 +7,18 @@
  */
 import { Command, CommanderError } from 'commander';
 import { describeError, InputError } from '@fixbridge/core';
+import { approvalsCommand } from './commands/approvals';
+import { approveCommand } from './commands/approve';
 import { completionCommand } from './commands/completion';
 import { handleCommand } from './commands/handle';
 import { historyCommand } from './commands/history';
 import { listCommand } from './commands/list';
 import { rollbackCommand } from './commands/rollback';
+import { rejectCommand } from './commands/reject';
 import { runCommand } from './commands/run';
 import { sweepCommand } from './commands/sweep';
 import { EXIT_CODES, type Done } from './commands/shared';
+import { slackCommand } from './commands/slack';
 import { defaultIo, envOf, type Io } from './io';
 import { unknownCommand, usageMessage } from './usage';
 import { CLI_VERSION } from './version';
@@ -67,7 +71,7 @@ function buildProgram(io: Io, done: Done): Command {
       // The overview: one line per command, as it is typed.
       subcommandTerm: (cmd) => `fixbridge ${cmd.name()} ${cmd.usage().replace(/ ?\[options\]$/, '')}`.trimEnd(),
     });
-  for (const command of [handleCommand, runCommand, sweepCommand, listCommand, historyCommand, rollbackCommand, completionCommand]) program.addCommand(command(io, done));
+  for (const command of [handleCommand, runCommand, sweepCommand, listCommand, historyCommand, rollbackCommand, approvalsCommand, approveCommand, rejectCommand, slackCommand, completionCommand]) program.addCommand(command(io, done));
   program.addCommand(
     new Command('help')
       .summary('show this overview, or the help of one command')

@@ -13,6 +13,18 @@ import { ModeSchema, type Mode } from './results';
 import type { AnyRemediation } from './remediations/types';
 
 export const DEFAULT_EXEMPT_TAG_KEY = 'fixbridge:exempt';
+/** How long an approval waits for a decision: a day. */
+export const DEFAULT_APPROVAL_TTL_SECONDS = 86_400;
+
+/** Where approvals are posted and who may decide them there. The token and signing secret come from the environment only. */
+export const SlackConfigSchema = z
+  .object({
+    channel: z.string().regex(/^[CGD][A-Z0-9]{2,}$/, 'expected a Slack channel id like C0123456789 (the channel\'s "Copy link" ends in it)'),
+    approvers: z
+      .array(z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'expected a Slack user id like U0123456789'))
+      .min(1, 'name at least one Slack user id who may approve'),
+  })
+  .strict();
 
 /** The file as written: every key of the top level, remediations still untyped. */
 export const EngineConfigFileSchema = z
@@ -24,6 +36,9 @@ export const EngineConfigFileSchema = z
       .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'expected an IAM role ARN (arn:aws:iam::<account>:role/<name>)')
       .optional(),
     organizationId: z.string().regex(/^o-[a-z0-9]{10,32}$/, 'expected an AWS Organizations id like o-abc123defg').optional(),
+    /** How long an approval waits for a decision. */
+    approvalTtlSeconds: z.number().int().min(60).max(30 * 86_400).default(DEFAULT_APPROVAL_TTL_SECONDS),
+    slack: SlackConfigSchema.optional(),
     remediations: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
   })
   .strict();

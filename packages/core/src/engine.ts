@@ -48,6 +48,17 @@ export interface EngineDeps {
   onResult?: (result: Result, item: WorkItem) => void;
   /** Once aborted, no further resource is started; the ones in flight finish (no write is left half done). */
   signal?: AbortSignal | undefined;
+  /**
+   * Approval mode: files each plan for a person (an approval store, and Slack when configured); the
+   * `awaiting-approval` result it returns (naming the approval) replaces the engine's. Without it
+   * the plan is only reported.
+   */
+  approvals?: ApprovalGate | undefined;
+}
+
+/** The approval gate: `file` stores the plan (or finds the pending approval of the same plan) and says which. */
+export interface ApprovalGate {
+  file(item: WorkItem, plan: { reason: string; changes: Change[]; ops: unknown[] }, result: Result, config: EngineConfig): Promise<Result>;
 }
 
 export const DEFAULT_VERIFY_DELAYS_MS: readonly number[] = [1_000, 2_000, 4_000, 8_000];
@@ -250,8 +261,23 @@ async function runItem(item: WorkItem, deps: EngineDeps, session: ResourceSessio
       break;
   }
   const first = assessment;
-  if (mode === 'dry-run') return result('planned', `${first.reason}; dry-run: nothing was changed`, first.changes);
-  if (mode === 'approval') return result('awaiting-approval', `${first.reason}; waiting for a person to approve`, first.changes);
+  /** Approval mode: the plan waits for a person (filed through `deps.approvals`). */
+  const awaiting = async (plan: Plan, why = ''): Promise<Result> => {
+    const waiting = result('awaiting-approval', `${why}${plan.reason}; waiting for a person to approve`, plan.changes);
+    try {
+      return deps.approvals ? await deps.approvals.file(item, plan, waiting, deps.config) : waiting;
+    } catch (err) {
+      return result('failed', `${why}${plan.reason}; could not file the plan for approval (${describeError(err)}), so nothing was written`, plan.changes);
+    }
+  };
+  if (item.approved) {
+    // Approved: apply only the plan the person saw. Another plan means the resource changed since.
+    if (planHash(first) !== item.approved.planHash) return awaiting(first, `the resource changed since the plan of approval ${item.approved.id} was made, so nothing was written; `);
+  } else if (mode === 'dry-run') {
+    return result('planned', `${first.reason}; dry-run: nothing was changed`, first.changes);
+  } else if (mode === 'approval') {
+    return awaiting(first);
+  }
 
   const write = (plan: Plan) => (r.apply ? r.apply(ctx, plan.ops, options) : r.kind.applyOps(clients, plan.ops));
   const attempts = deps.maxWriteAttempts ?? DEFAULT_WRITE_ATTEMPTS;

@@ -48,7 +48,8 @@ const pendingReboot = z.literal(true).optional();
 export const ResultSchema = z.discriminatedUnion('status', [
   ResultBase.extend({ status: z.literal('compliant'), pendingReboot }),
   ResultBase.extend({ status: z.literal('planned') }),
-  ResultBase.extend({ status: z.literal('awaiting-approval') }),
+  // The approval the plan was filed as (when an approval store is configured: `fixbridge approve <id>`).
+  ResultBase.extend({ status: z.literal('awaiting-approval'), approvalId: z.string().optional() }),
   ResultBase.extend({ status: z.literal('applied'), pendingReboot }),
   ResultBase.extend({ status: z.literal('blocked') }),
   ResultBase.extend({ status: z.literal('not-remediable') }),
@@ -66,10 +67,11 @@ export type ResultsDocument = z.infer<typeof ResultsDocumentSchema>;
 export type ResultFields = z.infer<typeof ResultBase>;
 
 /** Build a result of any status (the union, without a cast at every call site). */
-export function makeResult(fields: ResultFields, status: Status, extra: { pendingReboot?: true | undefined } = {}): Result {
+export function makeResult(fields: ResultFields, status: Status, extra: { pendingReboot?: true | undefined; approvalId?: string | undefined } = {}): Result {
   const { remediation, controls, resourceArn, mode, changes, reason } = fields;
   const withExtra = extra.pendingReboot && (status === 'applied' || status === 'compliant') ? { pendingReboot: true as const } : {};
-  return { remediation, controls, resourceArn, mode, status, changes, reason, ...withExtra } as Result;
+  const withApproval = extra.approvalId && status === 'awaiting-approval' ? { approvalId: extra.approvalId } : {};
+  return { remediation, controls, resourceArn, mode, status, changes, reason, ...withExtra, ...withApproval } as Result;
 }
 
 export function hasFailure(results: Result[]): boolean {

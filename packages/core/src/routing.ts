@@ -35,6 +35,8 @@ export const TriggerSchema = z
     findingFormat: z.literal('ocsf').optional(),
     /** For a rollback: the change it undoes. */
     rollbackOf: z.string().optional(),
+    /** For a plan a person approved: the approval it carries out. */
+    approvalId: z.string().optional(),
   })
   .strict();
 export type Trigger = z.infer<typeof TriggerSchema>;
@@ -50,6 +52,11 @@ export interface WorkItem {
   forcedMode?: Mode;
   /** A mode requested by the trigger (a runbook request's `mode`), with the same rank as `--mode`. */
   requestedMode?: Mode;
+  /**
+   * A person approved this plan (`planHash` of it): the engine re-reads and re-plans, and applies
+   * only while the plan is still the approved one; otherwise it writes nothing and files the new plan.
+   */
+  approved?: { id: string; planHash: string };
 }
 
 /** The Security Hub custom actions fixbridge creates (ids are at most 20 alphanumerics). */

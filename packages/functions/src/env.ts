@@ -39,6 +39,9 @@ export const RouterEnvSchema = z.object({
   [ENV.sweepRegions]: list(REGION_RE, 'AWS regions'),
 });
 
+/** The Slack interaction function: the approvals (in the history table) and the work queue its decisions go to. */
+export const SlackEnvSchema = z.object({ [ENV.historyTable]: text, [ENV.workQueueUrl]: z.url() });
+
 export const EngineEnvSchema = z.object({
   [ENV.configParameter]: text,
   /** The worker queues a sweep listing's resources here. */

@@ -12,7 +12,8 @@ import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambd
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { clientConfig } from '@fixbridge/core';
-import { deliverAll, fromWorkMessage, listMessageOf, runListing, securityHubWriteBack, type HubDeps, type ListMessage } from '@fixbridge/core/hub';
+import { InputError } from '@fixbridge/core';
+import { decideInHub, decisionMessageOf, deliverAll, fromWorkMessage, listMessageOf, runListing, securityHubWriteBack, type DecisionMessage, type HubDeps, type ListMessage } from '@fixbridge/core/hub';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { coldStart, countResult, logger, metrics, withObservability } from './observability';
 import { engineRuntime, type EngineRuntime } from './engine-runtime';
@@ -54,6 +55,8 @@ export function createWorker(load: () => Promise<EngineRuntime>) {
     };
     const record = async (r: SQSRecord) => {
       try {
+        const decision = decisionMessageOf(r.body);
+        if (decision) return await decideMessage(decision, r.messageId, deps, rt);
         const listing = listMessageOf(r.body);
         await (listing ? list(listing) : work(r.body));
       } catch (err) {
@@ -65,6 +68,19 @@ export function createWorker(load: () => Promise<EngineRuntime>) {
     metrics.addMetric('failedMessages', MetricUnit.Count, response.batchItemFailures.length);
     return response;
   });
+}
+
+/** A decision taken in Slack (`type: "decision"`): decided, applied and reported in the resource's turn. */
+async function decideMessage(m: DecisionMessage, messageId: string, deps: HubDeps, rt: EngineRuntime): Promise<void> {
+  try {
+    const decided = await decideInHub(m, messageId, { hub: deps, store: rt.approvals, notifier: rt.slack });
+    if (decided.kind === 'decided') countResult(decided.result);
+    logger.info('decision', { approvalId: m.approvalId, verdict: m.verdict, by: m.by.id, outcome: decided.kind === 'decided' ? decided.approval.status : `refused (${decided.code})` });
+  } catch (err) {
+    // An approval that does not exist will not exist on a retry either: logged, not retried.
+    if (!(err instanceof InputError)) throw err;
+    logger.error('decision rejected', { approvalId: m.approvalId, reason: err.message });
+  }
 }
 
 export const handler = createWorker(coldStart(() => engineRuntime()));

@@ -3,12 +3,13 @@ import { readFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import { handle, InputError, parseEventText } from '@fixbridge/core';
 import type { Io } from '../io';
-import { configOption, engineDeps, EXIT_CODES, jsonOption, loadConfig, modeOption, noColorOption, parseMode, printResults, type Done, type OutputOptions } from './shared';
+import { approvalsOption, configOption, engineDeps, EXIT_CODES, jsonOption, loadConfig, modeOption, noColorOption, parseMode, printResults, type Done, type OutputOptions } from './shared';
 
 interface HandleOptions extends OutputOptions {
   event?: string;
   mode?: string;
   config?: string;
+  approvals?: string;
 }
 
 const DETAILS = `
@@ -25,6 +26,7 @@ export function handleCommand(io: Io, done: Done): Command {
     .addOption(new Option('--event <file|->', 'the event JSON, from a file or "-" for stdin (required)'))
     .addOption(modeOption('override every configured mode (default: the config, else dry-run)'))
     .addOption(configOption())
+    .addOption(approvalsOption())
     .addOption(jsonOption('{"results":[...]}'))
     .addOption(noColorOption())
     .addHelpText('after', DETAILS)
@@ -35,7 +37,7 @@ export function handleCommand(io: Io, done: Done): Command {
       const fromStdin = opts.event === '-';
       const text = fromStdin ? await io.readStdin() : await readEventFile(opts.event);
       const event = parseEventText(text, fromStdin ? 'event on stdin' : `event file ${opts.event}`);
-      const results = await handle(event, engineDeps(io, config, mode));
+      const results = await handle(event, engineDeps(io, config, mode, { approvals: opts.approvals }));
       done(printResults(results, opts, io));
     });
 }

@@ -2,12 +2,13 @@
 import { Command, Option } from 'commander';
 import { InputError, routeRunbook, run } from '@fixbridge/core';
 import type { Io } from '../io';
-import { configOption, engineDeps, EXIT_CODES, jsonOption, loadConfig, modeOption, noColorOption, parseMode, printResults, type Done, type OutputOptions } from './shared';
+import { approvalsOption, configOption, engineDeps, EXIT_CODES, jsonOption, loadConfig, modeOption, noColorOption, parseMode, printResults, type Done, type OutputOptions } from './shared';
 
 interface RunOptions extends OutputOptions {
   resource?: string;
   mode?: string;
   config?: string;
+  approvals?: string;
 }
 
 const DETAILS = `
@@ -24,6 +25,7 @@ export function runCommand(io: Io, done: Done): Command {
     .addOption(new Option('--resource <arn>', 'the ARN of the queue, topic or broker (required)'))
     .addOption(modeOption('override every configured mode (default: the config, else dry-run)'))
     .addOption(configOption())
+    .addOption(approvalsOption())
     .addOption(jsonOption('{"results":[...]}'))
     .addOption(noColorOption())
     .addHelpText('after', DETAILS)
@@ -32,7 +34,7 @@ export function runCommand(io: Io, done: Done): Command {
       if (!opts.resource) throw new InputError('run needs --resource <arn>');
       const config = await loadConfig(opts.config);
       const items = routeRunbook(id, opts.resource);
-      const results = await run(items, engineDeps(io, config, mode));
+      const results = await run(items, engineDeps(io, config, mode, { approvals: opts.approvals }));
       done(printResults(results, opts, io));
     });
 }

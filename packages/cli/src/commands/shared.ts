@@ -1,6 +1,8 @@
 /** What several commands share: option definitions, output, and the engine's dependencies. */
+import { hostname, userInfo } from 'node:os';
 import { Option } from 'commander';
 import { ClientPool, defaultConfig, hasFailure, InputError, loadConfigFile, MODES, type EngineConfig, type EngineDeps, type Mode, type Result } from '@fixbridge/core';
+import { approvalGate, defaultApprovalsDir, LocalApprovalStore, type ApprovalNotifier, type ApprovalStore, type Decider } from '@fixbridge/core/approvals';
 import { formatResults, type Style } from '../format';
 import { envOf, type Io } from '../io';
 import { lockDir, resourceLocks } from '../lock';
@@ -65,9 +67,59 @@ export async function loadConfig(path: string | undefined): Promise<EngineConfig
   return path ? loadConfigFile(path) : defaultConfig();
 }
 
-/** The engine's dependencies for a command: AWS access, and the per-resource lock of this machine. */
-export function engineDeps(io: Io, config: EngineConfig, modeOverride: Mode | undefined): EngineDeps {
-  return { config, modeOverride, clientsFor: clientsFor(io), lock: resourceLocks(lockDir(envOf(io))) };
+/** Where approvals are: `--approvals <dir>` (the CLI's own store), or `--table <name>` (a deployed hub's). */
+export interface ApprovalsOptions {
+  approvals?: string;
+  table?: string;
+}
+
+export function approvalsOption(): Option {
+  return new Option('--approvals <dir>', 'the approvals directory (default: $FIXBRIDGE_APPROVALS_DIR, else $XDG_STATE_HOME/fixbridge/approvals or ~/.local/state/fixbridge/approvals)');
+}
+
+export function hubTableOption(): Option {
+  return new Option('--table <name>', "use the approvals of a deployed hub, in its history table (the stack output HistoryTable), instead of the approvals directory");
+}
+
+/** The approval store a command works on; the hub's (DynamoDB) loads only with --table. */
+export async function approvalStore(io: Io, opts: ApprovalsOptions): Promise<ApprovalStore> {
+  if (opts.approvals !== undefined && opts.table !== undefined) throw new InputError('--approvals and --table name two different stores: pass one');
+  if (opts.table !== undefined) {
+    const { HubApprovalStore } = await import('@fixbridge/core/hub');
+    return new HubApprovalStore({ table: opts.table, region: envOf(io).AWS_REGION });
+  }
+  return new LocalApprovalStore(opts.approvals ?? defaultApprovalsDir(envOf(io)));
+}
+
+/**
+ * Slack for approvals, when the config has a `slack` section: the notifier (the Slack SDK loads
+ * only when a message is sent), or why nothing is posted. The bot token comes from the environment only.
+ */
+export function slackFor(io: Io, config: EngineConfig): { notifier?: ApprovalNotifier; notPosted?: string } {
+  if (!config.slack) return {};
+  const notifier = slackNotifierOf(io, config.slack.channel);
+  return notifier ? { notifier } : { notPosted: 'SLACK_BOT_TOKEN is not set' };
+}
+
+/** A Slack notifier with the environment's bot token (posting to `channel`; updates go to each message's own), if there is a token. */
+export function slackNotifierOf(io: Io, channel = ''): ApprovalNotifier | undefined {
+  const env = envOf(io);
+  const token = env.SLACK_BOT_TOKEN;
+  if (!token) return undefined;
+  let loaded: Promise<ApprovalNotifier> | undefined;
+  const load = () => (loaded ??= import('@fixbridge/core/slack').then((m) => m.slackNotifier({ token, channel, apiUrl: env.SLACK_API_URL })));
+  return { post: async (a) => (await load()).post(a), update: async (a) => (await load()).update(a) };
+}
+
+/** Who decides from this CLI: the user and the machine. */
+export function cliDecider(): Decider {
+  return { channel: 'cli', id: `${userInfo().username}@${hostname()}` };
+}
+
+/** The engine's dependencies for a command: AWS access, the per-resource lock of this machine, and the approval gate. */
+export function engineDeps(io: Io, config: EngineConfig, modeOverride: Mode | undefined, approvals: ApprovalsOptions = {}): EngineDeps {
+  const gate = approvalGate({ store: () => approvalStore(io, approvals), ...slackFor(io, config) });
+  return { config, modeOverride, clientsFor: clientsFor(io), lock: resourceLocks(lockDir(envOf(io))), approvals: gate };
 }
 
 /** AWS access for the engine: the test's pool, else one built from the standard SDK settings. */

@@ -23,7 +23,7 @@ import { paint, STATUS_COLOR, type Style } from '../format';
 import { envOf, type Io } from '../io';
 import { progressFor } from '../progress';
 import { SweepReport } from '../sweep-report';
-import { configOption, engineDeps, EXIT_CODES, jsonOption, loadConfig, modeOption, noColorOption, parseMode, styleFor, type Done, type OutputOptions } from './shared';
+import { approvalsOption, configOption, engineDeps, EXIT_CODES, jsonOption, loadConfig, modeOption, noColorOption, parseMode, styleFor, type Done, type OutputOptions } from './shared';
 
 interface SweepOptions extends OutputOptions {
   services?: string;
@@ -36,6 +36,7 @@ interface SweepOptions extends OutputOptions {
   concurrency?: string;
   config?: string;
   report?: string;
+  approvals?: string;
 }
 
 /** The exit code after Ctrl-C (128 + SIGINT), as shells report a command stopped by it. */
@@ -75,6 +76,7 @@ export function sweepCommand(io: Io, done: Done): Command {
     .addOption(new Option('--external-id <id>', 'the external id the member role requires (default: $FIXBRIDGE_EXTERNAL_ID)'))
     .addOption(new Option('--concurrency <n>', `resources worked on at once, 1–${MAX_SWEEP_CONCURRENCY} (default: ${DEFAULT_SWEEP_CONCURRENCY})`))
     .addOption(configOption())
+    .addOption(approvalsOption())
     .addOption(new Option('--report <file.md>', 'also write a Markdown report: the summary, then each resource\'s findings and changes'))
     .addOption(jsonOption('{"results":[...],"summary":{...}}'))
     .addOption(noColorOption())
@@ -105,7 +107,7 @@ async function sweepAction(opts: SweepOptions, io: Io): Promise<number> {
     : undefined;
   const style = styleFor(io, opts);
 
-  const base = engineDeps(io, config, mode);
+  const base = engineDeps(io, config, mode, { approvals: opts.approvals });
   // Only writes need the per-resource lock of this machine; a sweep that only reads skips it.
   const deps: Omit<EngineDeps, 'clientsFor'> = { ...base, ...(modes.includes('auto') ? {} : { lock: undefined }), concurrency };
   const access = await sweepAccess({

@@ -5,8 +5,10 @@
  */
 export * from './table';
 export * from './history';
+export * from './approvals';
 export * from './work-message';
 export * from './work-queue';
+export * from './decisions';
 export * from './member';
 export * from './outputs';
 export * from './security-hub';

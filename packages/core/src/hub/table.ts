@@ -3,6 +3,8 @@ export const HISTORY_TABLE = {
   partitionKey: 'pk',
   resourceIndex: { name: 'byResource', partitionKey: 'resourceArn', sortKey: 'time' },
   ttlAttribute: 'expiresAt',
+  /** Approvals (`approval#<id>` items) by creation time; sparse: only approvals carry `approvalList`. */
+  approvalIndex: { name: 'approvals', partitionKey: 'approvalList', sortKey: 'createdAt' },
 } as const;
 
 export const DEFAULT_HISTORY_RETENTION_DAYS = 400;

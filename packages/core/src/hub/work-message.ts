@@ -101,7 +101,9 @@ export function idempotencyKey(item: WorkItem): string | undefined {
   if (!eventId || !item.remediation || !item.ref) return undefined;
   // Without a finding (CloudTrail events) the key is what it always was.
   const finding = findingId ? `${findingId}\n` : '';
-  return sha256(`${eventId}\n${finding}${item.remediation.id}\n${resourceKey(item.ref)}`);
+  // An approved plan is other work than the plan filed for approval by the same event.
+  const approved = item.approved ? `\napproved ${item.approved.id}` : '';
+  return sha256(`${eventId}\n${finding}${item.remediation.id}\n${resourceKey(item.ref)}${approved}`);
 }
 
 /** The FIFO deduplication id (at most 128 characters): the idempotency key (of each item), or a hash of the message. */
