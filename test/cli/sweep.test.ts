@@ -5,7 +5,8 @@
  * account that cannot be reached (reported, the sweep goes on, exit 1).
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { STSClient } from '@aws-sdk/client-sts';
 import { expect, it } from 'vitest';
@@ -205,5 +206,33 @@ onEmulator('fixbridge sweep', () => {
   it('refuses to sweep another account without the external id (exit 2, nothing read there)', async () => {
     const run = await withIo(['sweep', '--regions', 'ca-central-1', '--accounts', `${ACCOUNT},610987654321`], { env: { ...env(), FIXBRIDGE_EXTERNAL_ID: undefined } });
     expectUsageError(run, /sweeping account 610987654321 \(not 123456789012, the account of the credentials\) needs the member role's external id/);
+  });
+
+  it('in approval mode files one approval per plan, files none again on the next sweep, and `approve` applies it', async () => {
+    const region = 'eu-south-2';
+    const name = uniqueName('approve-me');
+    const url = await createQueueIn(sqsIn(region), name);
+    const dir = mkdtempSync(join(tmpdir(), 'fixbridge-sweep-approvals-'));
+    const args = ['sweep', '--regions', region, '--only', 'sqs-require-tls', '--mode', 'approval', '--approvals', dir, '--json'];
+
+    const first = parse((await cli(args)).stdout);
+    const [filed] = first.results.filter((r) => r.resourceArn === queueArnIn(region, name));
+    expect(filed).toMatchObject({ status: 'awaiting-approval', remediation: 'sqs-require-tls' });
+    const id = filed?.status === 'awaiting-approval' ? filed.approvalId : undefined;
+    expect(id).toMatch(/^ap-/);
+    expect(first.summary.remediations.find((r) => r.remediation === 'sqs-require-tls')?.counts).toMatchObject({ 'awaiting-approval': 1 });
+    // Nothing written until a person approves.
+    expect((await attributesOf(sqsIn(region), url)).Policy).toBeUndefined();
+
+    // The next sweep finds the same plan pending: the same approval, not a second one.
+    const second = parse((await cli(args)).stdout);
+    expect(second.results.find((r) => r.resourceArn === queueArnIn(region, name))).toMatchObject({ status: 'awaiting-approval', approvalId: id });
+    const pending = JSON.parse((await cli(['approvals', '--json', '--approvals', dir])).stdout) as { approvals: { id: string }[] };
+    expect(pending.approvals.map((a) => a.id)).toEqual([id]);
+
+    const approved = await withIo(['approve', id!, '--approvals', dir, '--json'], { env: { ...env(), AWS_REGION: region } });
+    expect(approved.code, approved.stderr).toBe(0);
+    expect(JSON.parse(approved.stdout)).toMatchObject({ results: [{ status: 'applied', remediation: 'sqs-require-tls' }] });
+    expect((await attributesOf(sqsIn(region), url)).Policy).toContain('aws:SecureTransport');
   });
 });
