@@ -10,7 +10,8 @@ import { USER_AGENT_MARKER } from './aws/clients';
 import { clip, InputError } from './errors';
 import type { CustomAction, ParsedEvent } from './events/parse';
 import { CONTROL_ID_STANDARDS, controlIdOf, type Finding } from './events/securityhub';
-import { kindForEventSource, kindOf, parseArn, RESOURCE_KINDS, type ResourceType } from './resources';
+import { kindForEventSource, kindOf, parseArn, RESOURCE_KINDS, type Named, type ResourceType } from './resources';
+import type { AnyKind } from './resources/kind';
 import type { Mode } from './results';
 import type { AnyRemediation } from './remediations/types';
 
@@ -247,4 +248,24 @@ export function findingSkipReason(f: Finding, customAction: boolean): string | u
   const allowed = customAction ? ['NEW', 'NOTIFIED'] : ['NEW'];
   if (!allowed.includes(workflow)) return `finding workflow status is ${clip(workflow)}, not ${allowed.join(' or ')}`;
   return undefined;
+}
+
+/** What a kind's lister yields: a resource, or something it listed that fixbridge cannot name. */
+export type Listed = Named | { listed: string; error: string };
+
+/**
+ * One listed resource (a sweep's, the CLI's or the hub's) as work items: one per remediation of its
+ * kind among `remediations`, or one skipped item when fixbridge cannot name it (the reason says why).
+ */
+export function routeListed(kind: AnyKind, listed: Listed, remediations: readonly AnyRemediation[], trigger: Trigger): WorkItem[] {
+  const skip = (resourceArn: string, why: string): WorkItem[] => [{ remediation: null, resourceArn, trigger, skip: `the sweep listed an ${kind.label} fixbridge cannot name: ${why}` }];
+  if ('error' in listed) return skip(listed.listed, listed.error);
+  let ref: ResourceRef;
+  try {
+    ref = { ...parseArn(listed.arn), ...(listed.hint ? { hint: listed.hint } : {}) };
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    return skip(listed.arn, err.message);
+  }
+  return remediations.filter((r) => r.kind === kind).map((r) => ({ remediation: r, resourceArn: ref.arn, ref, trigger }));
 }

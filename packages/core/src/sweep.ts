@@ -19,17 +19,17 @@
 import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { partitionOf, REGION_RE, type ResourceRef } from './arn';
+import { partitionOf, REGION_RE } from './arn';
 import { clientConfig, ClientPool, type Clients } from './aws/clients';
 import { CATALOG, catalogKinds } from './catalog';
 import { effectiveMode } from './config';
 import { run, type EngineDeps } from './engine';
 import { describeError, InputError } from './errors';
 import { memberClientsFor } from './hub/member';
-import { parseArn, RESOURCE_KINDS, type AnyKind, type Named } from './resources';
+import { RESOURCE_KINDS, type AnyKind } from './resources';
 import { makeResult, ResultSchema, STATUSES, StatusSchema, type Result } from './results';
 import type { AnyRemediation } from './remediations/types';
-import type { Trigger, WorkItem } from './routing';
+import { routeListed, type Trigger, type WorkItem } from './routing';
 
 /** Resources worked on at once unless `--concurrency` says otherwise. */
 export const DEFAULT_SWEEP_CONCURRENCY = 16;
@@ -96,22 +96,8 @@ export function sweepTrigger(id: string = randomUUID()): Trigger {
   return { kind: 'sweep', eventId: id, eventName: 'fixbridge sweep' };
 }
 
-/**
- * One listed resource as work items (one per remediation of its kind), or one skipped item when
- * fixbridge cannot name it (the reason says why).
- */
-export function workItemsOf(kind: AnyKind, listed: Named | { listed: string; error: string }, remediations: readonly AnyRemediation[], trigger: Trigger): WorkItem[] {
-  const skip = (resourceArn: string, why: string): WorkItem[] => [{ remediation: null, resourceArn, trigger, skip: `the sweep listed an ${kind.label} fixbridge cannot name: ${why}` }];
-  if ('error' in listed) return skip(listed.listed, listed.error);
-  let ref: ResourceRef;
-  try {
-    ref = { ...parseArn(listed.arn), ...(listed.hint ? { hint: listed.hint } : {}) };
-  } catch (err) {
-    if (!(err instanceof InputError)) throw err;
-    return skip(listed.arn, err.message);
-  }
-  return remediations.filter((r) => r.kind === kind).map((r) => ({ remediation: r, resourceArn: ref.arn, ref, trigger }));
-}
+/** One listed resource as work items (one per remediation of its kind), or one skipped item when fixbridge cannot name it. */
+export const workItemsOf = routeListed;
 
 // ---- access: the caller's account, member roles, the organization, regions --------------------
 

@@ -15,14 +15,14 @@ import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { partitionOf, REGION_RE, type ResourceRef } from '../arn';
+import { partitionOf, REGION_RE } from '../arn';
 import type { Clients } from '../aws/clients';
 import { CATALOG, catalogKinds, remediationsForType } from '../catalog';
 import { describeError, InputError } from '../errors';
 import { firstIssue } from '../events/envelope';
-import { kindOf, parseArn, RESOURCE_KINDS, type Named, type ResourceType } from '../resources';
+import { kindOf, RESOURCE_KINDS, type ResourceType } from '../resources';
 import type { AnyRemediation } from '../remediations/types';
-import { TriggerSchema, type Trigger, type WorkItem } from '../routing';
+import { routeListed, TriggerSchema, type Listed, type Trigger, type WorkItem } from '../routing';
 import type { AccountRegion } from './member';
 import { EVENT_SOURCE } from './bus';
 import { workEntry } from './work-message';
@@ -105,26 +105,12 @@ export function listMessageOf(body: string): ListMessage | undefined {
   return parsed.data;
 }
 
-/** What a kind's lister yields: a resource, or what it listed that fixbridge cannot name. */
-type Listed = Named | { listed: string; error: string };
-
 /**
  * The work of one listed resource: one item per remediation of its kind, or one skipped item when the
  * listing gave something fixbridge cannot name.
  */
 export function sweepWork(kind: ResourceType, listed: Listed, trigger: Trigger, catalog: readonly AnyRemediation[] = CATALOG): WorkItem[] {
-  const skip = (resourceArn: string, why: string): WorkItem[] => [
-    { remediation: null, resourceArn, trigger, skip: `the sweep listed an ${kindOf(kind).label} fixbridge cannot name: ${why}` },
-  ];
-  if ('error' in listed) return skip(listed.listed, listed.error);
-  let ref: ResourceRef;
-  try {
-    ref = { ...parseArn(listed.arn), ...(listed.hint ? { hint: listed.hint } : {}) };
-  } catch (err) {
-    if (!(err instanceof InputError)) throw err;
-    return skip(listed.arn, err.message);
-  }
-  return remediationsForType(kind, catalog).map((r) => ({ remediation: r, resourceArn: ref.arn, ref, trigger }));
+  return routeListed(kindOf(kind), listed, remediationsForType(kind, catalog), trigger);
 }
 
 /** A listing that could not be done: which account, region and kind, and why. */
