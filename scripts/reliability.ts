@@ -60,7 +60,7 @@ const rows: [string, string][] = [
   ["a person's edit during fixbridge's read–write, or after its write", `${n(r.personRounds)} rounds: the person's statement kept in ${n(r.personEditKept)}, fixbridge's change applied in all`],
   ['one CloudTrail event to concurrent CLI processes', `${d.cli.processes} processes, ${d.cli.writes} writes (one per change: ${Object.entries(d.cli.byWriter as Record<string, number>).map(([k, v]) => `${k} ${v}`).join(', ')})`],
   ['one work message to concurrent worker invocations', `${d.worker.deliveries} at once: ${d.worker.writes} write; ${d.worker.toldToComeBack} told to come back, redelivered, and given the recorded result`],
-  ['mutated events (CloudTrail, ASFF, runbook)', `${n(e.events)} from ${e.fixtures} fixtures: ${n(e.inputErrors)} clean input errors, ${n(e.routed)} routed (${n(e.statuses.skipped ?? 0)} results skipped, ${n(e.statuses.failed ?? 0)} runbook results failed as not found), ${e.writes} writes`],
+  ['mutated events (CloudTrail, ASFF, OCSF, insight results, runbook)', `${n(e.events)} from ${e.fixtures} fixtures: ${n(e.inputErrors)} clean input errors, ${n(e.routed)} routed (${n(e.statuses.skipped ?? 0)} results skipped, ${n(e.statuses.failed ?? 0)} runbook results failed as not found), ${e.writes} writes`],
 ];
 const table = ['| figure | value |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${v} |`)].join('\n');
 

@@ -15,10 +15,7 @@ import { offline } from '../support/projects';
 import { INTERNAL_ERROR, recordFigures, SEED } from './support';
 import { isWriteOperation } from '../support/fault-proxy';
 
-/**
- * The events mutated, one line each. A new event family (OCSF `Findings Imported V2`, say) is one
- * more line: `['ocsf', 'securityhub-findings-imported-v2-sqs1.json']`.
- */
+/** The events mutated, one line each: a new event family is one more line. */
 const FIXTURES: readonly (readonly [family: string, file: string])[] = [
   ['cloudtrail', 'cloudtrail-sqs-create-queue.json'],
   ['cloudtrail', 'cloudtrail-sqs-set-queue-attributes.json'],
@@ -32,6 +29,8 @@ const FIXTURES: readonly (readonly [family: string, file: string])[] = [
   ['asff', 'securityhub-imported-sns1.json'],
   ['asff', 'securityhub-imported-mq2.json'],
   ['asff', 'securityhub-custom-action.json'],
+  ['asff', 'securityhub-insight-results.json'],
+  ['ocsf', 'securityhub-v2-imported-sqs1.json'],
   ['runbook', 'runbook-request.json'],
 ];
 /** Mutated events per fixture (thousands in all). */
