@@ -56,6 +56,7 @@ export async function serveSlack(opts: SlackServerOptions): Promise<SlackServer>
     signingSecret: opts.signingSecret,
     find: (id) => opts.store.get(id),
     respond,
+    warn: opts.log,
     submit: async (request) => {
       const p = carryOut(request).finally(() => inflight.delete(p));
       inflight.add(p);

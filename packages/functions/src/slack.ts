@@ -46,6 +46,7 @@ export function createSlackHandler(load: () => Promise<SlackRuntime>) {
         signingSecret: rt.signingSecret,
         find: (id) => rt.approvals.get(id),
         respond,
+        warn: (message) => logger.warn(message),
         submit: async (request, approval) => {
           await rt.sqs.send(
             new SendMessageCommand({

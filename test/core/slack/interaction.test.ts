@@ -73,6 +73,18 @@ offline('Slack interaction endpoint', () => {
     expect(seen.told[0]?.message.text).toContain('fixbridge has no approval ap-zzzzzzzzzz; nothing changed');
   });
 
+  it('answers 200 in time when the note to the clicker fails or hangs (response_url down), and says why', async () => {
+    const body = click(STRANGER);
+    const warned: string[] = [];
+    const base = { signingSecret: SIGNING_SECRET, find: (id: string) => store.get(id), submit: async () => {}, warn: (m: string) => void warned.push(m) };
+    const failing = await handleInteraction({ method: 'POST', headers: signedHeaders(body), body }, { ...base, respond: () => Promise.reject(new TypeError('fetch failed')) });
+    expect(failing).toEqual({ status: 200, body: '' });
+    expect(warned).toEqual(['could not tell the clicker through response_url: TypeError: fetch failed']);
+    // A response_url that never answers: the endpoint still answers (it waits at most TELL_BUDGET_MS).
+    const hanging = await handleInteraction({ method: 'POST', headers: signedHeaders(body), body }, { ...base, respond: () => new Promise<void>(() => {}) });
+    expect(hanging).toEqual({ status: 200, body: '' });
+  });
+
   it('ignores other interactions, refuses a signed body without a payload, and takes only POST', async () => {
     const { seen, call } = endpoint();
     const other = formBody({ type: 'view_submission', user: { id: APPROVER } });

@@ -12,6 +12,7 @@
  *   within 3 seconds. The outcome replaces the message later, through `response_url`.
  */
 import { z } from 'zod';
+import { describeError } from '../errors';
 import { APPROVAL_ID_RE, type Approval, type Decider } from '../approvals/record';
 import type { Verdict } from '../approvals/decide';
 import { APPROVE_ACTION, REJECT_ACTION } from './message';
@@ -50,7 +51,15 @@ export interface InteractionDeps {
   submit(request: DecisionRequest, approval: Approval): Promise<void>;
   /** Post to an interaction's `response_url`. */
   respond(responseUrl: string, message: SlackResponse): Promise<void>;
+  /** Told when a note to the clicker could not be posted (the answer to Slack is the same). */
+  warn?: (message: string) => void;
 }
+
+/**
+ * How long the endpoint waits for a note to the clicker (unknown approval, not an approver) to be
+ * posted before it answers: Slack wants its answer within 3 seconds, whatever `response_url` does.
+ */
+export const TELL_BUDGET_MS = 1_500;
 
 const BlockActionsSchema = z.looseObject({
   type: z.literal('block_actions'),
@@ -88,8 +97,13 @@ export async function handleInteraction(req: InteractionRequest, deps: Interacti
   const payload = parsed.data;
   const action = payload.actions.find((a) => a.action_id === APPROVE_ACTION || a.action_id === REJECT_ACTION);
   if (!action) return empty(200);
+  // Best effort, and bounded: a note that fails or is slow never changes the answer to Slack.
   const tell = async (text: string) => {
-    if (payload.response_url) await deps.respond(payload.response_url, ephemeral(text));
+    if (!payload.response_url) return;
+    const sent = deps.respond(payload.response_url, ephemeral(text)).catch((err: unknown) => deps.warn?.(`could not tell the clicker through response_url: ${describeError(err)}`));
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([sent, new Promise<void>((resolve) => (timer = setTimeout(resolve, TELL_BUDGET_MS)))]);
+    clearTimeout(timer);
   };
 
   const id = action.value ?? '';
