@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
-import { effectiveMode, InputError, parseConfig } from '@fixbridge/core';
+import { effectiveMode, parseConfig } from '@fixbridge/core';
+import { inputErrorOf } from '../support/errors';
 import { offline } from '../support/projects';
 
 offline('config', () => {
@@ -34,15 +35,9 @@ offline('config', () => {
     ['a bad organization id', { organizationId: 'org-1' }, /organizationId: expected an AWS Organizations id/],
     ['a bad engine role', { engineRoleArn: 'fixbridge' }, /engineRoleArn: expected an IAM role ARN/],
   ])('rejects %s with one line naming it', (_n, raw, message) => {
-    let err: unknown;
-    try {
-      parseConfig(raw, 'config file c.json');
-    } catch (e) {
-      err = e;
-    }
-    expect(err).toBeInstanceOf(InputError);
-    expect((err as Error).message).toMatch(/^config file c.json: /);
-    expect((err as Error).message).toMatch(message);
-    expect((err as Error).message).not.toContain('\n');
+    const text = inputErrorOf(() => parseConfig(raw, 'config file c.json'));
+    expect(text).toMatch(/^config file c.json: /);
+    expect(text).toMatch(message);
+    expect(text).not.toContain('\n');
   });
 });

@@ -4,7 +4,8 @@
  * list and restore — as the catalog walk does for remediations.
  */
 import { describe, expect, it } from 'vitest';
-import { CATALOG, InputError, parseArn, resourceKey, RESOURCE_KINDS } from '@fixbridge/core';
+import { CATALOG, parseArn, resourceKey, RESOURCE_KINDS } from '@fixbridge/core';
+import { inputErrorOf } from '../../support/errors';
 import { offline } from '../../support/projects';
 
 const BROKER_ID = 'b-1234abcd-56ef-78ab-90cd-1234567890ab';
@@ -27,14 +28,7 @@ offline('parseArn', () => {
     ['an account that is not 12 digits', 'arn:aws:sqs:us-east-1:12345:q', /^malformed ARN .*: expected arn:/],
     ['a region that is no AWS region', 'arn:aws:sqs:moon-1:123456789012:q', /^malformed ARN .*: "moon-1" is not an AWS region$/],
   ])('rejects %s with a one-line InputError', (_n, arn, message) => {
-    let err: unknown;
-    try {
-      parseArn(arn);
-    } catch (e) {
-      err = e;
-    }
-    expect(err).toBeInstanceOf(InputError);
-    expect((err as Error).message).toMatch(message);
+    expect(inputErrorOf(() => parseArn(arn))).toMatch(message);
   });
 });
 
