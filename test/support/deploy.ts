@@ -9,9 +9,9 @@ import { CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { Context, SQSEvent } from 'aws-lambda';
-import { expect } from 'vitest';
+import { beforeAll, expect } from 'vitest';
 import { ClientPool, defaultConfig, routeRunbook, type EngineConfigInput, type Mode } from '@fixbridge/core';
-import { deliver, HISTORY_TABLE, type HistoryStore } from '@fixbridge/core/hub';
+import { deliver, HISTORY_TABLE, HistoryStore } from '@fixbridge/core/hub';
 import { ENV } from '../../packages/functions/src/env';
 import { ACCOUNT, REGION, seedClients, uniqueName } from './aws';
 import './quiet-lambda';
@@ -154,4 +154,18 @@ export async function applyRecorded(store: HistoryStore, remediation: string, ar
   const outcome = await deliver(items[0]!, { engine: { config: defaultConfig(), clientsFor: (ref) => pool.get(ref.region) }, history: store });
   expect(outcome!.result.status).toBe(mode === 'auto' ? 'applied' : 'planned');
   return outcome!.changeId!;
+}
+
+/**
+ * A history table of the suite's own, created before its tests, and `applied`: a remediation applied
+ * as the deployed worker would, recorded in it (its change id).
+ */
+export function suiteHistory() {
+  const h = {} as { table: string; store: HistoryStore; applied(remediation: string, arn: string, mode?: Mode): Promise<string> };
+  h.applied = (remediation, arn, mode) => applyRecorded(h.store, remediation, arn, mode);
+  beforeAll(async () => {
+    h.table = await createHistoryTable();
+    h.store = await HistoryStore.open({ table: h.table, region: REGION });
+  });
+  return h;
 }

@@ -3,11 +3,11 @@
  * applied and recorded, through `fixbridge rollback` against the emulator's DynamoDB.
  */
 import { SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import { beforeAll, expect, it } from 'vitest';
-import { ClientPool, mqBroker, sqsQueue, type Change, type Mode } from '@fixbridge/core';
-import { HistoryStore, planRollback, prepareRollback } from '@fixbridge/core/hub';
-import { cliResults, createQueue, queueAttributes, REGION, seedClients, uniqueName } from '../../support/aws';
-import { applyRecorded, createHistoryTable } from '../../support/deploy';
+import { expect, it } from 'vitest';
+import { ClientPool, mqBroker, sqsQueue, type Change } from '@fixbridge/core';
+import { planRollback, prepareRollback } from '@fixbridge/core/hub';
+import { cliResults, createQueue, queueAttributes, seedClients, uniqueName } from '../../support/aws';
+import { suiteHistory } from '../../support/deploy';
 import { offline, onEmulator } from '../../support/projects';
 import { sqsBlockPublicAccess } from '../../../packages/core/src/remediations/sqs-block-public-access';
 import { QUEUE_ARN as ARN, queueWithPolicy, SETTINGS } from '../../support/states';
@@ -75,38 +75,31 @@ offline('planRollback', () => {
 });
 
 onEmulator('fixbridge rollback', () => {
-  let table: string;
-  let store: HistoryStore;
-  /** Apply a remediation as the deployed worker would, recording it in the history table. */
-  const applied = (remediation: string, arn: string, mode?: Mode) => applyRecorded(store, remediation, arn, mode);
-
-  beforeAll(async () => {
-    table = await createHistoryTable();
-    store = await HistoryStore.open({ table, region: REGION });
-  });
+  const recorded = suiteHistory();
+  const { applied } = recorded;
 
   it('plans by default, restores with --mode auto, records the rollback, and refuses a second one', async () => {
     const q = await createQueue(uniqueName('rb'), { SqsManagedSseEnabled: 'false' });
     const id = await applied('sqs-encrypt-at-rest', q.arn);
 
-    const [plan] = await cliResults(['rollback', id, '--table', table]);
+    const [plan] = await cliResults(['rollback', id, '--table', recorded.table]);
     expect(plan).toMatchObject({ status: 'planned', mode: 'dry-run', changes: [{ field: 'SqsManagedSseEnabled', before: 'true', after: 'false' }] });
     expect((await queueAttributes(q.url)).SqsManagedSseEnabled).toBe('true');
 
-    const [done] = await cliResults(['rollback', id, '--table', table, '--mode', 'auto']);
+    const [done] = await cliResults(['rollback', id, '--table', recorded.table, '--mode', 'auto']);
     expect(done).toMatchObject({ status: 'applied', mode: 'auto' });
     expect((await queueAttributes(q.url)).SqsManagedSseEnabled).toBe('false');
-    const [rollbackRow, original] = await store.forResource(q.arn);
+    const [rollbackRow, original] = await recorded.store.forResource(q.arn);
     expect(rollbackRow).toMatchObject({ status: 'applied', trigger: { kind: 'rollback', rollbackOf: id } });
     expect(original).toMatchObject({ changeId: id, rolledBackBy: rollbackRow!.changeId });
 
-    expect(await cliResults(['rollback', id, '--table', table, '--mode', 'auto'])).toMatchObject([{ status: 'blocked', reason: expect.stringContaining('already rolled back') }]);
+    expect(await cliResults(['rollback', id, '--table', recorded.table, '--mode', 'auto'])).toMatchObject([{ status: 'blocked', reason: expect.stringContaining('already rolled back') }]);
   });
 
   it('removes a policy it added, but not one someone edited since', async () => {
     const q = await createQueue(uniqueName('tls'));
     const id = await applied('sqs-require-tls', q.arn);
-    expect(await cliResults(['rollback', id, '--table', table, '--mode', 'auto'])).toMatchObject([{ status: 'applied' }]);
+    expect(await cliResults(['rollback', id, '--table', recorded.table, '--mode', 'auto'])).toMatchObject([{ status: 'applied' }]);
     expect((await queueAttributes(q.url)).Policy ?? '').toBe('');
 
     const edited = await createQueue(uniqueName('tls-edited'));
@@ -114,7 +107,7 @@ onEmulator('fixbridge rollback', () => {
     const policy = JSON.parse((await queueAttributes(edited.url)).Policy!);
     policy.Statement.push({ Sid: 'Theirs', Effect: 'Deny', Principal: '*', Action: 'sqs:DeleteQueue', Resource: edited.arn });
     await seedClients().sqs.send(new SetQueueAttributesCommand({ QueueUrl: edited.url, Attributes: { Policy: JSON.stringify(policy) } }));
-    expect(await cliResults(['rollback', editedId, '--table', table, '--mode', 'auto'])).toMatchObject([{ status: 'blocked', reason: expect.stringContaining('Policy: changed since fixbridge wrote it') }]);
+    expect(await cliResults(['rollback', editedId, '--table', recorded.table, '--mode', 'auto'])).toMatchObject([{ status: 'blocked', reason: expect.stringContaining('Policy: changed since fixbridge wrote it') }]);
     expect(JSON.parse((await queueAttributes(edited.url)).Policy!).Statement).toHaveLength(2);
   });
 
@@ -122,7 +115,7 @@ onEmulator('fixbridge rollback', () => {
     const q = await createQueue(uniqueName('tls-race'));
     const id = await applied('sqs-require-tls', q.arn);
     const pool = new ClientPool();
-    const prepared = await prepareRollback(id, { history: store, clientsFor: (ref) => pool.get(ref.region), mode: 'auto' });
+    const prepared = await prepareRollback(id, { history: recorded.store, clientsFor: (ref) => pool.get(ref.region), mode: 'auto' });
     expect(prepared.results).toEqual([]);
 
     const policy = JSON.parse((await queueAttributes(q.url)).Policy!);
@@ -131,13 +124,13 @@ onEmulator('fixbridge rollback', () => {
 
     expect(await prepared.apply!()).toMatchObject([{ status: 'blocked', reason: expect.stringContaining('Policy changed since the rollback was planned; nothing was written') }]);
     expect(JSON.parse((await queueAttributes(q.url)).Policy!)).toEqual(policy);
-    expect(await store.get(id)).not.toHaveProperty('rolledBackBy');
+    expect(await recorded.store.get(id)).not.toHaveProperty('rolledBackBy');
   });
 
   it('restores the redrive policy but refuses to delete the dead-letter queue it created', async () => {
     const q = await createQueue(uniqueName('dlq'));
     const id = await applied('sqs-dead-letter-queue', q.arn);
-    const results = await cliResults(['rollback', id, '--table', table, '--mode', 'auto']);
+    const results = await cliResults(['rollback', id, '--table', recorded.table, '--mode', 'auto']);
     expect(results).toMatchObject([
       { status: 'blocked', reason: expect.stringContaining('DeadLetterQueue: fixbridge created this queue and does not delete queues'), changes: [{ field: 'DeadLetterQueue' }] },
       { status: 'applied', changes: [{ field: 'RedrivePolicy', after: null }] },
