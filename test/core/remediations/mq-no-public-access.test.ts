@@ -1,27 +1,17 @@
 /** mq-no-public-access (Qualys 315), report-only: what it reports, and that it never writes, offline and against the emulator. */
 import { expect, it } from 'vitest';
-import { permissionsOf } from '@fixbridge/core';
 import { mqNoPublicAccess } from '../../../packages/core/src/remediations/mq-no-public-access';
 import { cliRecorded } from '../../support/aws';
+import { reportOnlyTests } from '../../support/report-only';
 import { offline, onEmulator } from '../../support/projects';
 import { createBroker, writesIn } from '../../support/sns-mq';
 import { activemq, brokerState as broker, SETTINGS as settings } from '../../support/states';
 
 offline('report-only MQ remediations', () => {
-  it.each<[string, () => { kind: string; reason: string }, string, RegExp]>([
+  reportOnlyTests(mqNoPublicAccess, [
     ['mq-no-public-access: private', () => mqNoPublicAccess.evaluate({ broker: broker(activemq, { publiclyAccessible: false }) }, {}, settings), 'compliant', /not publicly accessible/],
     ['mq-no-public-access: public', () => mqNoPublicAccess.evaluate({ broker: activemq }, {}, settings), 'not-remediable', /publicly accessible\. .*replacement broker with PubliclyAccessible=false/],
-  ])('%s → %s', (_n, evaluate, kind, reason) => {
-    const a = evaluate();
-    expect(a.kind).toBe(kind);
-    expect(a.reason).toMatch(reason);
-  });
-
-  it.each([mqNoPublicAccess])('$id never writes: risk none, read-only permissions, apply refuses', async (r) => {
-    expect(r.risk).toBe('none');
-    expect(permissionsOf(r).every((p) => /^(mq:Describe|kms:Describe)/.test(p))).toBe(true);
-    await expect(r.apply!({} as never, [], {})).rejects.toThrow(/report-only/);
-  });
+  ]);
 });
 
 onEmulator('report-only MQ remediations', () => {

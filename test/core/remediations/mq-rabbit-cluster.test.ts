@@ -1,8 +1,8 @@
 /** mq-rabbit-cluster (MQ.6), report-only: what it reports, and that it never writes, offline and against the emulator from a finding. */
 import { expect, it } from 'vitest';
-import { permissionsOf } from '@fixbridge/core';
 import { mqRabbitCluster } from '../../../packages/core/src/remediations/mq-rabbit-cluster';
 import { cliRecorded, tempFile } from '../../support/aws';
+import { reportOnlyTests } from '../../support/report-only';
 import { offline, onEmulator } from '../../support/projects';
 import { createBroker, findingEvent } from '../../support/sns-mq';
 import { activemq, brokerState as broker, rabbitmq, SETTINGS as settings } from '../../support/states';
@@ -10,21 +10,11 @@ import { activemq, brokerState as broker, rabbitmq, SETTINGS as settings } from 
 const eventFile = (event: object) => tempFile('event.json', event);
 
 offline('report-only MQ remediations', () => {
-  it.each<[string, () => { kind: string; reason: string }, string, RegExp]>([
+  reportOnlyTests(mqRabbitCluster, [
     ['mq-rabbit-cluster: cluster', () => mqRabbitCluster.evaluate({ broker: broker(rabbitmq, { deploymentMode: 'CLUSTER_MULTI_AZ' }) }, {}, settings), 'compliant', /cluster/],
     ['mq-rabbit-cluster: single instance', () => mqRabbitCluster.evaluate({ broker: rabbitmq }, {}, settings), 'not-remediable', /DeploymentMode=CLUSTER_MULTI_AZ/],
     ['mq-rabbit-cluster: ActiveMQ', () => mqRabbitCluster.evaluate({ broker: activemq }, {}, settings), 'skipped', /applies to RabbitMQ brokers/],
-  ])('%s → %s', (_n, evaluate, kind, reason) => {
-    const a = evaluate();
-    expect(a.kind).toBe(kind);
-    expect(a.reason).toMatch(reason);
-  });
-
-  it.each([mqRabbitCluster])('$id never writes: risk none, read-only permissions, apply refuses', async (r) => {
-    expect(r.risk).toBe('none');
-    expect(permissionsOf(r).every((p) => /^(mq:Describe|kms:Describe)/.test(p))).toBe(true);
-    await expect(r.apply!({} as never, [], {})).rejects.toThrow(/report-only/);
-  });
+  ]);
 });
 
 onEmulator('report-only MQ remediations', () => {
