@@ -3,10 +3,26 @@
  * configured keys a resource lacks, never change an existing value, skip when nothing is configured.
  */
 import { expect, it } from 'vitest';
+import { RequiredTagsOptionsSchema, type AnyRemediation, type RequiredTagsOptions } from '@fixbridge/core';
 import { cliRecorded, tempFile } from './aws';
 import { writesIn } from './sns-mq';
 
 export const REQUIRED = { team: 'unassigned', 'cost-center': '0000' };
+
+/** The options of a required-tags remediation that requires `REQUIRED`. */
+export const requiredTagsOptions = (): RequiredTagsOptions => RequiredTagsOptionsSchema.parse({ tags: REQUIRED });
+
+/**
+ * The offline case every required-tags remediation shares: `evaluate` plans its service's tagging
+ * call (`expectedOp`), and it maps to Security Hub `control`, risk low (call inside an offline suite).
+ */
+export function plansTagging(r: AnyRemediation, evaluate: () => unknown, expectedOp: unknown, control: string): void {
+  it(`${r.id} plans its service’s tagging call and maps to its control`, () => {
+    expect(evaluate()).toMatchObject({ kind: 'plan', ops: [expectedOp] });
+    expect(r.controls).toEqual({ securityHub: [control], qualys: [], seeds: ['000 COST-06'] });
+    expect(r.risk).toBe('low');
+  });
+}
 export const requiredTagsConfig = (id: string) => tempFile('config.json', { remediations: { [id]: { tags: REQUIRED } } });
 
 /** A resource created tagged `team=payments`, and a way to read its tags back with a plain client. */

@@ -1,24 +1,16 @@
 /** mq-required-tags (MQ.4): its plan and control, and end to end against the emulator. */
-import { expect, it } from 'vitest';
-import { RequiredTagsOptionsSchema, type MqBrokerState } from '@fixbridge/core';
+import type { MqBrokerState } from '@fixbridge/core';
 import { mqRequiredTags } from '../../../packages/core/src/remediations/mq-required-tags';
 import { offline, onEmulator } from '../../support/projects';
-import { requiredTagsCases } from '../../support/required-tags';
+import { plansTagging, requiredTagsCases, requiredTagsOptions } from '../../support/required-tags';
 import { createBroker, describeBroker } from '../../support/sns-mq';
 import { SETTINGS as settings } from '../../support/states';
 
 offline('required-tags remediations', () => {
-  const config = RequiredTagsOptionsSchema.parse({ tags: { team: 'unassigned', 'cost-center': '0000' } });
+  const config = requiredTagsOptions();
   const brokerState = { kind: 'mq-broker', arn: 'arn:aws:mq:us-east-1:123456789012:broker:b:b-1234', id: 'b-1234', tags: {} } as unknown as MqBrokerState;
 
-  it.each<[string, () => unknown, unknown, string]>([
-    ['mq-required-tags', () => mqRequiredTags.evaluate({ resource: brokerState, tags: brokerState.tags }, config, settings), { kind: 'tag', arn: brokerState.arn, tags: config.tags }, 'MQ.4'],
-  ])('%s plans its service’s tagging call and maps to its control', (id, evaluate, expectedOp, control) => {
-    expect(evaluate()).toMatchObject({ kind: 'plan', ops: [expectedOp] });
-    const r = [mqRequiredTags].find((x) => x.id === id)!;
-    expect(r.controls).toEqual({ securityHub: [control], qualys: [], seeds: ['000 COST-06'] });
-    expect(r.risk).toBe('low');
-  });
+  plansTagging(mqRequiredTags, () => mqRequiredTags.evaluate({ resource: brokerState, tags: brokerState.tags }, config, settings), { kind: 'tag', arn: brokerState.arn, tags: config.tags }, 'MQ.4');
 });
 
 onEmulator('mq-required-tags', () => {

@@ -1,25 +1,18 @@
 /** sns-required-tags (SNS.3): its plan and control, and end to end against the emulator, from a finding too. */
 import { expect, it } from 'vitest';
-import { RequiredTagsOptionsSchema, type SnsTopicState } from '@fixbridge/core';
+import type { SnsTopicState } from '@fixbridge/core';
 import { snsRequiredTags } from '../../../packages/core/src/remediations/sns-required-tags';
 import { cliRecorded, tempFile } from '../../support/aws';
 import { offline, onEmulator } from '../../support/projects';
-import { REQUIRED, requiredTagsCases, requiredTagsConfig } from '../../support/required-tags';
+import { plansTagging, REQUIRED, requiredTagsCases, requiredTagsConfig, requiredTagsOptions } from '../../support/required-tags';
 import { createTopic, findingEvent, topicTags } from '../../support/sns-mq';
 import { SETTINGS as settings } from '../../support/states';
 
 offline('required-tags remediations', () => {
-  const config = RequiredTagsOptionsSchema.parse({ tags: { team: 'unassigned', 'cost-center': '0000' } });
+  const config = requiredTagsOptions();
   const topic = { kind: 'sns-topic', arn: 'arn:aws:sns:us-east-1:123456789012:t', tags: {} } as unknown as SnsTopicState;
 
-  it.each<[string, () => unknown, unknown, string]>([
-    ['sns-required-tags', () => snsRequiredTags.evaluate({ resource: topic, tags: {} }, config, settings), { kind: 'tag', topicArn: topic.arn, tags: config.tags }, 'SNS.3'],
-  ])('%s plans its service’s tagging call and maps to its control', (id, evaluate, expectedOp, control) => {
-    expect(evaluate()).toMatchObject({ kind: 'plan', ops: [expectedOp] });
-    const r = [snsRequiredTags].find((x) => x.id === id)!;
-    expect(r.controls).toEqual({ securityHub: [control], qualys: [], seeds: ['000 COST-06'] });
-    expect(r.risk).toBe('low');
-  });
+  plansTagging(snsRequiredTags, () => snsRequiredTags.evaluate({ resource: topic, tags: {} }, config, settings), { kind: 'tag', topicArn: topic.arn, tags: config.tags }, 'SNS.3');
 });
 
 onEmulator('sns-required-tags', () => {

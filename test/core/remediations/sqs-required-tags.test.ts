@@ -1,25 +1,17 @@
 /** sqs-required-tags (SQS.2): its plan and control, and end to end against the emulator. */
 import { ListQueueTagsCommand } from '@aws-sdk/client-sqs';
-import { expect, it } from 'vitest';
-import { RequiredTagsOptionsSchema, type SqsQueueState } from '@fixbridge/core';
+import type { SqsQueueState } from '@fixbridge/core';
 import { sqsRequiredTags } from '../../../packages/core/src/remediations/sqs-required-tags';
 import { createQueue, seedClients, uniqueName } from '../../support/aws';
 import { offline, onEmulator } from '../../support/projects';
-import { requiredTagsCases } from '../../support/required-tags';
+import { plansTagging, requiredTagsCases, requiredTagsOptions } from '../../support/required-tags';
 import { SETTINGS as settings } from '../../support/states';
 
 offline('required-tags remediations', () => {
-  const config = RequiredTagsOptionsSchema.parse({ tags: { team: 'unassigned', 'cost-center': '0000' } });
+  const config = requiredTagsOptions();
   const queue = { kind: 'sqs-queue', arn: 'arn:aws:sqs:us-east-1:123456789012:q', url: 'https://sqs.us-east-1.amazonaws.com/123456789012/q', tags: { team: 'a' } } as unknown as SqsQueueState;
 
-  it.each<[string, () => unknown, unknown, string]>([
-    ['sqs-required-tags', () => sqsRequiredTags.evaluate({ resource: queue, tags: { team: 'a' } }, config, settings), { kind: 'tag', url: queue.url, tags: { 'cost-center': '0000' } }, 'SQS.2'],
-  ])('%s plans its service’s tagging call and maps to its control', (id, evaluate, expectedOp, control) => {
-    expect(evaluate()).toMatchObject({ kind: 'plan', ops: [expectedOp] });
-    const r = [sqsRequiredTags].find((x) => x.id === id)!;
-    expect(r.controls).toEqual({ securityHub: [control], qualys: [], seeds: ['000 COST-06'] });
-    expect(r.risk).toBe('low');
-  });
+  plansTagging(sqsRequiredTags, () => sqsRequiredTags.evaluate({ resource: queue, tags: { team: 'a' } }, config, settings), { kind: 'tag', url: queue.url, tags: { 'cost-center': '0000' } }, 'SQS.2');
 });
 
 onEmulator('sqs-required-tags', () => {
