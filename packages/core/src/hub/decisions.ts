@@ -11,12 +11,11 @@ import { decide, type Decided, type Verdict } from '../approvals/decide';
 import type { ApprovalNotifier } from '../approvals/gate';
 import { APPROVAL_ID_RE, DeciderSchema } from '../approvals/record';
 import type { ApprovalStore } from '../approvals/store';
-import { InputError } from '../errors';
-import { firstIssue } from '../events/envelope';
 import type { DecisionRequest } from '../slack/interaction';
 import type { SlackResponse } from '../slack/respond';
 import { reportToSlack } from '../slack/report';
 import { deliver, type HubDeps } from './deliver';
+import { typedMessageOf } from './work-message';
 
 export const DecisionMessageSchema = z
   .object({
@@ -44,16 +43,7 @@ export function toDecisionMessage(r: DecisionRequest): DecisionMessage {
 
 /** The decision a queue message carries; undefined for a message of another type (a work item has none). */
 export function decisionMessageOf(body: string): DecisionMessage | undefined {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(body);
-  } catch {
-    return undefined; // not JSON: the work-item parser says so
-  }
-  if ((raw as { type?: unknown } | null)?.type !== 'decision') return undefined;
-  const parsed = DecisionMessageSchema.safeParse(raw);
-  if (!parsed.success) throw new InputError(`decision message ${firstIssue(parsed.error)}`);
-  return parsed.data;
+  return typedMessageOf(body, 'decision', DecisionMessageSchema, 'decision message');
 }
 
 export interface HubDecisionDeps {

@@ -18,14 +18,13 @@ import { z } from 'zod';
 import { partitionOf, REGION_RE } from '../arn';
 import type { Clients } from '../aws/clients';
 import { CATALOG, catalogKinds, remediationsForType } from '../catalog';
-import { describeError, InputError } from '../errors';
-import { firstIssue } from '../events/envelope';
+import { describeError } from '../errors';
 import { kindOf, RESOURCE_KINDS, type ResourceType } from '../resources';
 import type { AnyRemediation } from '../remediations/types';
 import { routeListed, TriggerSchema, type Listed, type Trigger, type WorkItem } from '../routing';
 import type { AccountRegion } from './member';
 import { EVENT_SOURCE } from './bus';
-import { workEntry } from './work-message';
+import { typedMessageOf, workEntry } from './work-message';
 import { SEND_BATCH_SIZE, sendBatch, type QueueEntry } from './work-queue';
 
 export const SCHEDULE_SOURCE = 'aws.events';
@@ -93,16 +92,7 @@ export function listEntry(m: ListMessage): QueueEntry {
  * item has no `type`). A body that says `type: 'list'` but is malformed is an `InputError`.
  */
 export function listMessageOf(body: string): ListMessage | undefined {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(body);
-  } catch {
-    return undefined; // not JSON: the work-message parser says so
-  }
-  if (typeof raw !== 'object' || raw === null || (raw as { type?: unknown }).type !== 'list') return undefined;
-  const parsed = ListMessageSchema.safeParse(raw);
-  if (!parsed.success) throw new InputError(`listing message ${firstIssue(parsed.error)}`);
-  return parsed.data;
+  return typedMessageOf(body, 'list', ListMessageSchema, 'listing message');
 }
 
 /**

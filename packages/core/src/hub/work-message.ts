@@ -124,3 +124,22 @@ export const CHANGE_ID_RE = /^ch-[0-9a-f]{20}$/;
 export function changeIdFor(key: string | undefined): string {
   return `ch-${key ? key.slice(0, 20) : randomBytes(10).toString('hex')}`;
 }
+
+/**
+ * A message of another type on the work queue (`type: 'list'`, `type: 'decision'`): parsed with
+ * `schema`, or undefined when the body is not JSON (the work-item parser says so) or is of another
+ * type (a work item has none). A body of this type that `schema` refuses is an `InputError` naming
+ * `what`.
+ */
+export function typedMessageOf<T>(body: string, type: string, schema: z.ZodType<T>, what: string): T | undefined {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+  if (typeof raw !== 'object' || raw === null || (raw as { type?: unknown }).type !== type) return undefined;
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw new InputError(`${what} ${firstIssue(parsed.error)}`);
+  return parsed.data;
+}
