@@ -39,6 +39,14 @@ Patches applied before the server starts:
   and answer ``InvalidParameterValue`` for a MaxResults outside 1-1000 or a
   token we did not issue.
 
+* DynamoDB conditional writes.  moto's server answers requests on many threads
+  and its DynamoDB backend takes no lock, so two conditional writes of one item
+  sent at the same moment can both see the condition hold and both succeed.
+  DynamoDB applies the writes of one item one at a time: of two updates
+  conditioned on ``status = pending`` exactly one succeeds.  We serialize the
+  backend's writes (PutItem, UpdateItem, DeleteItem, BatchWriteItem,
+  TransactWriteItems) with one lock.
+
 And one patch for speed, not behaviour:
 
 * EventBridge PutEvents.  moto renders each event for each matching rule's
@@ -214,6 +222,32 @@ def patch_sqs_list_queues_pages() -> str:
     return "sqs: ListQueues pages with MaxResults/NextToken"
 
 
+def patch_dynamodb_atomic_writes() -> str:
+    """Serialize DynamoDB writes, so a condition and its write are one step, as in DynamoDB."""
+    import functools
+    import threading
+
+    from moto.dynamodb import models as dynamodb_models
+
+    backend_cls = getattr(dynamodb_models, "DynamoDBBackend", None)
+    names = ["put_item", "update_item", "delete_item", "batch_write_item", "transact_write_items"]
+    if backend_cls is None or not all(hasattr(backend_cls, n) for n in names):
+        return "dynamodb: no DynamoDBBackend write methods in this moto version (no lock)"
+    lock = threading.RLock()
+
+    def locked(original):  # type: ignore[no-untyped-def]
+        @functools.wraps(original)
+        def write(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            with lock:
+                return original(self, *args, **kwargs)
+
+        return write
+
+    for name in names:
+        setattr(backend_cls, name, locked(getattr(backend_cls, name)))
+    return "dynamodb: conditional writes atomic (one lock)"
+
+
 def patch_jsonpath_cache() -> str:
     """Memoize jsonpath_ng.ext.parse (moto's EventBridge calls it per event and rule)."""
     import functools
@@ -235,6 +269,7 @@ def main(argv: list[str]) -> None:
         patch_kms_default_policy_name(),
         patch_sqs_keep_policy(),
         patch_sqs_list_queues_pages(),
+        patch_dynamodb_atomic_writes(),
         patch_jsonpath_cache(),
     ]
     print(

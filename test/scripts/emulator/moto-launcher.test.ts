@@ -1,11 +1,14 @@
 /**
  * The emulator answers like AWS where fixbridge depends on it (scripts/emulator/moto_launcher.py):
  * SQS ListQueues pages with MaxResults and NextToken as the SQS API reference says, so a paginator
- * sees every queue (moto alone returns at most 1,000 URLs and never a token).
+ * sees every queue (moto alone returns at most 1,000 URLs and never a token); DynamoDB applies the
+ * conditional writes of one item one at a time (moto alone let two of them both pass their condition).
  */
 import { CreateQueueCommand, ListQueuesCommand, paginateListQueues } from '@aws-sdk/client-sqs';
+import { ConditionalCheckFailedException, DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { beforeAll, expect, it } from 'vitest';
-import { seedClients, uniqueName } from '../../support/aws';
+import { REGION, seedClients, uniqueName } from '../../support/aws';
+import { createHistoryTable } from '../../support/deploy';
 import { onEmulator } from '../../support/projects';
 
 onEmulator('moto launcher: SQS ListQueues pages', () => {
@@ -41,5 +44,34 @@ onEmulator('moto launcher: SQS ListQueues pages', () => {
       await expect(sqs.send(new ListQueuesCommand({ MaxResults }))).rejects.toMatchObject({ name: 'InvalidParameterValue' });
     }
     await expect(sqs.send(new ListQueuesCommand({ MaxResults: 2, NextToken: 'not-a-token' }))).rejects.toMatchObject({ name: 'InvalidParameterValue' });
+  });
+});
+
+onEmulator('moto launcher: DynamoDB conditional writes', () => {
+  it('of 20 updates of one item conditioned on its status, sent at once, exactly one succeeds (rounds of them)', async () => {
+    // An item like an approval's: the status inside a record of some size.
+    const record = { M: { status: { S: 'pending' }, plan: { L: Array.from({ length: 50 }, (_, i) => ({ M: { field: { S: `Policy.Statement[${i}]` }, before: { S: 'x'.repeat(200) } } })) } } };
+    const table = await createHistoryTable();
+    const dynamodb = new DynamoDBClient({ region: REGION });
+    for (let round = 0; round < 25; round++) {
+      const Key = { pk: { S: `item-${round}` } };
+      await dynamodb.send(new PutItemCommand({ TableName: table, Item: { ...Key, record } }));
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 20 }, (_, i) =>
+          dynamodb.send(
+            new UpdateItemCommand({
+              TableName: table,
+              Key,
+              UpdateExpression: 'SET #r.#s = :done, winner = :i',
+              ConditionExpression: '#r.#s = :pending',
+              ExpressionAttributeNames: { '#r': 'record', '#s': 'status' },
+              ExpressionAttributeValues: { ':done': { S: 'decided' }, ':pending': { S: 'pending' }, ':i': { N: String(i) } },
+            }),
+          ),
+        ),
+      );
+      expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+      for (const o of outcomes) if (o.status === 'rejected') expect(o.reason).toBeInstanceOf(ConditionalCheckFailedException);
+    }
   });
 });
